@@ -1,0 +1,100 @@
+import type { ArgSpec, ArgValue, InferResult, LayerConfig, ParamCount, Shape } from '../types';
+import { formatShape } from '../shape';
+
+/** Keras activation names that tfjs-layers 4.22 can also build. */
+export const ACTIVATIONS = [
+  'linear',
+  'relu',
+  'relu6',
+  'sigmoid',
+  'softmax',
+  'tanh',
+  'elu',
+  'selu',
+  'softplus',
+  'softsign',
+  'swish',
+  'mish',
+  'gelu',
+  'hard_sigmoid',
+] as const;
+
+export const NO_PARAMS: ParamCount = { trainable: 0, nonTrainable: 0 };
+
+export function activationArg(defaultValue: string): ArgSpec {
+  return {
+    key: 'activation',
+    label: 'Activation',
+    kind: 'enum',
+    default: defaultValue,
+    options: ACTIVATIONS,
+    help: 'Applied element-wise to the output; `linear` leaves it unchanged.',
+  };
+}
+
+export const useBiasArg: ArgSpec = {
+  key: 'use_bias',
+  label: 'Use bias',
+  kind: 'bool',
+  default: true,
+  help: 'Adds a learned bias vector to the output.',
+};
+
+export const paddingArg: ArgSpec = {
+  key: 'padding',
+  label: 'Padding',
+  kind: 'enum',
+  default: 'valid',
+  options: ['valid', 'same'],
+  help: '`valid` keeps only full windows; `same` pads so the output is ceil(input / stride).',
+};
+
+/** Keras accepts `3` or `[3, 3]` for a 2-D window; both mean the same. */
+export function pair(value: ArgValue): [number, number] {
+  if (typeof value === 'number') return [value, value];
+  const [a, b] = value as number[];
+  return [a, b];
+}
+
+export function ok(shape: Shape): InferResult {
+  return { ok: true, shape };
+}
+
+export function fail(expected: string, found: Shape | string, message: string, arg?: string): InferResult {
+  const foundText = typeof found === 'string' ? found : formatShape(found);
+  return arg === undefined
+    ? { ok: false, expected, found: foundText, message }
+    : { ok: false, expected, found: foundText, message, arg };
+}
+
+/** One place that checks input rank, so every rank message reads the same. */
+export function checkRank(layer: string, shape: Shape, min: number, max = min): InferResult | null {
+  if (shape.length >= min && shape.length <= max) return null;
+  const want = min === max ? `rank ${min}` : max === Infinity ? `rank ≥ ${min}` : `rank ${min}–${max}`;
+  const example = min === 4 && max === 4 ? ' (batch, height, width, channels)' : '';
+  return fail(
+    want,
+    shape,
+    `${layer} expects an input of ${want}${example}, found ${formatShape(shape)} (rank ${shape.length})`,
+  );
+}
+
+/** Resolves a Keras axis (negative counts from the end) against a rank; `null` when out of range or batch. */
+export function resolveAxis(axis: number, rank: number): number | null {
+  const a = axis < 0 ? axis + rank : axis;
+  return a >= 1 && a < rank ? a : null;
+}
+
+export function axisError(layer: string, axis: number, shape: Shape): InferResult {
+  const rank = shape.length;
+  return fail(
+    `axis in [${-(rank - 1)}, ${rank - 1}] excluding the batch axis (0 or ${-rank})`,
+    `axis ${axis}`,
+    `${layer} axis ${axis} is out of range for an input of shape ${formatShape(shape)}; use 1…${rank - 1} or -1…${-(rank - 1)}`,
+    'axis',
+  );
+}
+
+export function num(config: LayerConfig, key: string): number {
+  return config[key] as number;
+}

@@ -1,0 +1,23 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { mnistAssetPlugin } from './scripts/mnist-asset-plugin';
+
+export default defineConfig({
+  plugins: [svelte(), mnistAssetPlugin()],
+  server: { host: 'localhost', port: 5173 },
+  preview: { host: 'localhost', port: 4173 },
+  // The dependency scan does not follow `new Worker(new URL(...))`; without this, tfjs is discovered when the
+  // worker first starts and Vite reloads the page mid-session.
+  optimizeDeps: { include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', 'comlink'] },
+  worker: { format: 'es' },
+  build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
+  test: {
+    include: ['src/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // The JSON report lets .ci/run sum every suite into one closing line.
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
+  },
+});
