@@ -1,0 +1,49 @@
+/**
+ * TensorFlow's out-of-memory error, reproduced: the allocation that would cross the budget fails at that
+ * allocation, and the message names the shape, dtype, device and the layer and op that asked for it.
+ */
+export interface OomFacts {
+  shape: number[];
+  dtype: string;
+  backend: string;
+  budgetBytes: number;
+  inUseBytes: number;
+  requestedBytes: number;
+  /** The Keras layer whose call allocated the tensor, or null outside any layer (data, optimizer, backward). */
+  layer: string | null;
+  layerClass: string | null;
+  /** The kernel that produced the tensor (e.g. `Conv2D`, `MatMul`), or the op scope when no kernel ran. */
+  op: string | null;
+  /** Where it happened: `allocation` inside a step, `preflight` when the estimate refused to start. */
+  phase: 'allocation' | 'preflight' | 'reservation';
+}
+
+export class ResourceExhaustedError extends Error {
+  override readonly name = 'ResourceExhaustedError';
+  constructor(readonly facts: OomFacts) {
+    super(formatOomMessage(facts));
+  }
+}
+
+export function formatMB(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+export function formatOomMessage(f: OomFacts): string {
+  const where = [
+    f.layer ? `layer ${f.layer}${f.layerClass ? ` / ${f.layerClass}` : ''}` : null,
+    f.op ? `op ${f.op}` : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const verb = f.phase === 'reservation' ? 'reserving' : 'allocating tensor with';
+  const what =
+    f.phase === 'reservation'
+      ? `${formatMB(f.requestedBytes)}`
+      : `shape[${f.shape.join(',')}] and type ${f.dtype}`;
+  return (
+    `OOM when ${verb} ${what} on ${f.backend} — budget ${formatMB(f.budgetBytes)}, ` +
+    `in use ${formatMB(f.inUseBytes)}, requested ${formatMB(f.requestedBytes)}` +
+    (where ? ` (${where})` : '')
+  );
+}
