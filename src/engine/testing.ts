@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ExperimentSpec } from '../experiment/spec';
+import { DEFAULT_MEMORY, type ExperimentSpec } from '../experiment/spec';
 import type { TrainEvent } from '../experiment/protocol';
 import type { ModelGraph } from '../graph/types';
 import { blobsMlpGraph } from '../graph/templates';
@@ -15,6 +15,7 @@ export function blobsSpec(overrides: Partial<ExperimentSpec['fit']> = {}, seed =
     data: { dataset: 'blobs', samples: 256, validationSplit: 0.25 },
     compile: { optimizer: 'adam', learningRate: 0.05, loss: 'categorical_crossentropy' },
     fit: { epochs: 3, batchSize: 32, shuffle: true, readbackEvery: 10, ...overrides },
+    memory: { ...DEFAULT_MEMORY },
     backend: 'cpu',
     seed,
   };

@@ -13,6 +13,16 @@ const PROGRESS_INTERVAL_MS = 50;
 /** How long the loop may run without letting messages (such as `stop`) in. */
 const YIELD_INTERVAL_MS = 50;
 
+/** Brackets every step so memory accounting can measure it, and clean up after one that threw. */
+export interface StepHooks {
+  beforeStep(): void;
+  afterStep(): void;
+  /** The step threw: release what it allocated. The weights are those of the last good step. */
+  stepFailed(): void;
+}
+
+export const NO_HOOKS: StepHooks = { beforeStep() {}, afterStep() {}, stepFailed() {} };
+
 export interface LoopOptions {
   model: tf.LayersModel;
   optimizer: tf.Optimizer;
@@ -27,17 +37,44 @@ export interface LoopOptions {
   stepRng: Rng;
   onEvent: (event: TrainEvent) => void;
   shouldStop: () => boolean;
-  /** Filled as epochs end, so the caller keeps the history even if a later step throws. */
+  hooks?: StepHooks;
+}
+
+/**
+ * Where a run is, kept outside the loop so that a run interrupted by a failure (out of memory, a lost device)
+ * continues from its last good step with the same epoch order, running sums and history.
+ */
+export interface LoopState {
+  /** The epoch in progress, from 1. */
+  epoch: number;
+  /** Samples of this epoch already trained on. */
+  seen: number;
+  /** This epoch's sample order, drawn when the epoch starts. */
+  order: Int32Array | null;
+  /** Sample-weighted [lossSum, accSum] of this epoch; a variable, so `tidy` leaves it alone. */
+  sums: tf.Variable;
+  /** Completed epochs. */
   history: EpochLogs[];
+  steps: number;
+  samples: number;
+  readbacks: number;
+}
+
+export function createLoopState(): LoopState {
+  return {
+    epoch: 1,
+    seen: 0,
+    order: null,
+    sums: tf.tidy(() => tf.variable(tf.zeros([2]), false)),
+    history: [],
+    steps: 0,
+    samples: 0,
+    readbacks: 0,
+  };
 }
 
 export interface LoopResult {
   status: 'finished' | 'stopped';
-  steps: number;
-  /** Samples trained on, counting the short last batch of each epoch exactly. */
-  samples: number;
-  /** Device → host transfers: every `readbackEvery` steps plus one per epoch end. */
-  readbacks: number;
 }
 
 /**
@@ -45,79 +82,94 @@ export interface LoopResult {
  * accuracy accumulate in a device-side variable, and the host reads them only every `readbackEvery` steps and
  * at the end of an epoch, because each readback drains the WebGPU queue and stalls the pipeline.
  */
-export async function trainLoop(options: LoopOptions): Promise<LoopResult> {
-  const { model, train, validation, fit, onEvent, shouldStop, history } = options;
-  const stepsPerEpoch = Math.ceil(train.count / fit.batchSize);
+export async function trainLoop(options: LoopOptions, state: LoopState): Promise<LoopResult> {
+  const { model, train, validation, fit, onEvent, shouldStop } = options;
+  const hooks = options.hooks ?? NO_HOOKS;
   const trainable = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   const progressDue = createThrottle(PROGRESS_INTERVAL_MS);
-  // Sample-weighted [lossSum, accSum] for the current epoch; a variable, so `tidy` leaves it alone.
-  const sums = tf.tidy(() => tf.variable(tf.zeros([2]), false));
-  let steps = 0;
-  let samples = 0;
-  let readbacks = 0;
   let lastYield = performance.now();
 
   const readBack = async (tensor: tf.Tensor): Promise<Float32Array> => {
-    readbacks++;
+    state.readbacks++;
     return (await tensor.data()) as Float32Array;
   };
 
-  try {
-    for (let epoch = 1; epoch <= fit.epochs; epoch++) {
-      const started = performance.now();
-      const order = tf.tensor1d(epochOrder(train.count, fit.shuffle, options.shuffleRng), 'int32');
-      let pendingLoss: number | null = null;
-      let seen = 0;
-      try {
-        tf.tidy(() => sums.assign(tf.zeros([2])));
-        for (let step = 1; step <= stepsPerEpoch; step++) {
-          if (performance.now() - lastYield >= YIELD_INTERVAL_MS) {
-            await yieldToEventLoop();
-            lastYield = performance.now();
-          }
-          if (shouldStop()) return { status: 'stopped', steps, samples, readbacks };
-
-          const start = (step - 1) * fit.batchSize;
-          const size = Math.min(fit.batchSize, train.count - start);
-          withSeededMathRandom(options.stepRng, () =>
-            trainStep(options, trainable, sums, order, start, size),
-          );
-          steps++;
-          seen += size;
-          samples += size;
-
-          if (step % fit.readbackEvery === 0 && step < stepsPerEpoch) {
-            const [lossSum] = await readBack(sums);
-            pendingLoss = lossSum / seen;
-          }
-          if (progressDue()) {
-            onEvent({ type: 'progress', epoch, step, stepsPerEpoch, loss: pendingLoss });
-            pendingLoss = null;
-          }
-        }
-      } finally {
-        order.dispose();
-      }
-
-      // One transfer at the epoch's end carries both the training sums and the validation sums.
-      const combined = tf.tidy(() => {
-        if (!validation) return sums.clone();
-        const valSums = evaluateSums(model, validation, fit.batchSize, options.loss, options.accuracy);
-        return tf.concat([sums, valSums]);
-      });
-      const values = await readBack(combined).finally(() => combined.dispose());
-      const logs: EpochLogs = { loss: values[0] / seen, acc: values[1] / seen };
-      if (validation) {
-        logs.val_loss = values[2] / validation.count;
-        logs.val_acc = values[3] / validation.count;
-      }
-      history.push(logs);
-      onEvent({ type: 'epoch', epoch, logs, seconds: (performance.now() - started) / 1000 });
+  for (; state.epoch <= fit.epochs; state.epoch++) {
+    const epoch = state.epoch;
+    const started = performance.now();
+    if (state.order === null) {
+      state.order = epochOrder(train.count, fit.shuffle, options.shuffleRng);
+      state.seen = 0;
+      tf.tidy(() => state.sums.assign(tf.zeros([2])));
     }
-    return { status: 'finished', steps, samples, readbacks };
-  } finally {
-    sums.dispose();
+    const stepsPerEpoch = Math.ceil(train.count / fit.batchSize);
+    const order = tf.tensor1d(state.order, 'int32');
+    let pendingLoss: number | null = null;
+    let stepsSinceReadback = 0;
+    try {
+      while (state.seen < train.count) {
+        if (performance.now() - lastYield >= YIELD_INTERVAL_MS) {
+          await yieldToEventLoop();
+          lastYield = performance.now();
+        }
+        if (shouldStop()) return { status: 'stopped' };
+
+        const size = Math.min(fit.batchSize, train.count - state.seen);
+        hooks.beforeStep();
+        try {
+          withSeededMathRandom(options.stepRng, () =>
+            trainStep(options, trainable, state.sums, order, state.seen, size),
+          );
+        } catch (error) {
+          hooks.stepFailed();
+          throw error;
+        }
+        hooks.afterStep();
+        state.steps++;
+        state.seen += size;
+        state.samples += size;
+        stepsSinceReadback++;
+
+        const step = Math.ceil(state.seen / fit.batchSize);
+        if (stepsSinceReadback >= fit.readbackEvery && state.seen < train.count) {
+          const [lossSum] = await readBack(state.sums);
+          pendingLoss = lossSum / state.seen;
+          stepsSinceReadback = 0;
+        }
+        if (progressDue()) {
+          onEvent({ type: 'progress', epoch, step, stepsPerEpoch, loss: pendingLoss });
+          pendingLoss = null;
+        }
+      }
+    } finally {
+      order.dispose();
+    }
+
+    // One transfer at the epoch's end carries both the training sums and the validation sums.
+    hooks.beforeStep();
+    let combined: tf.Tensor;
+    try {
+      combined = tf.tidy(() => {
+        if (!validation) return state.sums.clone();
+        const valSums = evaluateSums(model, validation, fit.batchSize, options.loss, options.accuracy);
+        return tf.concat([state.sums, valSums]);
+      });
+    } catch (error) {
+      hooks.stepFailed();
+      throw error;
+    }
+    const values = await readBack(combined).finally(() => combined.dispose());
+    hooks.afterStep();
+    const logs: EpochLogs = { loss: values[0] / state.seen, acc: values[1] / state.seen };
+    if (validation) {
+      logs.val_loss = values[2] / validation.count;
+      logs.val_acc = values[3] / validation.count;
+    }
+    state.history.push(logs);
+    state.order = null;
+    onEvent({ type: 'epoch', epoch, logs, seconds: (performance.now() - started) / 1000 });
   }
+  return { status: 'finished' };
 }
 
 function epochOrder(count: number, shuffle: boolean, rng: Rng): Int32Array {
@@ -126,8 +178,8 @@ function epochOrder(count: number, shuffle: boolean, rng: Rng): Int32Array {
 }
 
 /** One optimisation step; everything it allocates is released by `tidy` except the updated weights and sums. */
-function trainStep(
-  options: LoopOptions,
+export function trainStep(
+  options: Pick<LoopOptions, 'model' | 'optimizer' | 'loss' | 'accuracy' | 'train'>,
   trainable: tf.Variable[],
   sums: tf.Variable,
   order: tf.Tensor1D,

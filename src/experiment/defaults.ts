@@ -1,5 +1,5 @@
 import { blobsMlpGraph, mnistMlpGraph } from '../graph/templates';
-import { EXPERIMENT_VERSION, type ExperimentSpec } from './spec';
+import { DEFAULT_MEMORY, EXPERIMENT_VERSION, type ExperimentSpec } from './spec';
 
 /** What a first visit trains: an MLP on 2,000 MNIST digits, small enough to finish in seconds on a laptop. */
 export function defaultExperiment(): ExperimentSpec {
@@ -10,6 +10,7 @@ export function defaultExperiment(): ExperimentSpec {
     data: { dataset: 'mnist', samples: 2000, validationSplit: 0.1 },
     compile: { optimizer: 'adam', learningRate: 0.001, loss: 'categorical_crossentropy' },
     fit: { epochs: 5, batchSize: 64, shuffle: true, readbackEvery: 10 },
+    memory: { ...DEFAULT_MEMORY },
     backend: 'webgpu',
     seed: 42,
   };
@@ -24,6 +25,7 @@ export function blobsExperiment(): ExperimentSpec {
     data: { dataset: 'blobs', samples: 256, validationSplit: 0.1 },
     compile: { optimizer: 'adam', learningRate: 0.05, loss: 'categorical_crossentropy' },
     fit: { epochs: 3, batchSize: 32, shuffle: true, readbackEvery: 10 },
+    memory: { ...DEFAULT_MEMORY },
     backend: 'webgpu',
     seed: 42,
   };

@@ -14,6 +14,18 @@ export interface TrainerApi {
   train(spec: ExperimentSpec, onEvent: (event: TrainEvent) => void): Promise<TrainOutcome>;
   /** Asks the running experiment to stop after the current step. */
   stop(): void;
+  /**
+   * Continues a run that failed with `resumable: true` (out of memory, refused by the pre-flight estimate)
+   * with `patch` applied: same model, same weights, same optimizer state and history, no rebuild or reload.
+   */
+  resume(patch: SettingsPatch, onEvent: (event: TrainEvent) => void): Promise<TrainOutcome>;
+  /** Forgets a resumable run and releases its tensors. */
+  discard(): void;
+  /**
+   * The device's free memory as the shared-device ledger sees it: the run's effective budget becomes the
+   * smaller of its own budget and this (null lifts the limit).
+   */
+  setDeviceLimit(bytes: number | null): void;
 }
 
 export interface BackendReport {
@@ -38,6 +50,8 @@ export interface EpochLogs {
  */
 export type TrainEvent =
   | { type: 'started'; backend: BackendName; epochs: number; stepsPerEpoch: number; samples: number }
+  | { type: 'estimate'; estimate: MemoryEstimateView }
+  | { type: 'memory'; memory: MemoryView }
   | { type: 'progress'; epoch: number; step: number; stepsPerEpoch: number; loss: number | null }
   | { type: 'epoch'; epoch: number; logs: EpochLogs; seconds: number };
 
@@ -49,6 +63,63 @@ export interface TrainFailure {
   kind: FailureKind;
   message: string;
   hints: string[];
+  /** Ranked remedies with numbers for this experiment; those with an action can be applied with a click. */
+  remedies?: Remedy[];
+  /** The facts of an out-of-memory failure, as TensorFlow reports them. */
+  oom?: OomFactsView;
+}
+
+export interface OomFactsView {
+  shape: number[];
+  dtype: string;
+  backend: string;
+  budgetBytes: number;
+  inUseBytes: number;
+  requestedBytes: number;
+  layer: string | null;
+  layerClass: string | null;
+  op: string | null;
+  phase: 'allocation' | 'preflight' | 'reservation';
+}
+
+export type MemoryCategoryName = 'weights' | 'optimizer' | 'activations' | 'data' | 'other';
+export type MemoryComponentName =
+  'weights' | 'gradients' | 'optimizer' | 'activations' | 'batch' | 'workspace';
+
+/** The pre-flight estimate of one training step's peak, by component, against the budget. */
+export interface MemoryEstimateView {
+  batchSize: number;
+  peakBytes: number;
+  components: Record<MemoryComponentName, number>;
+  /** Bytes resident for the whole run (the dataset uploaded to the device), outside the step's components. */
+  residentBytes: number;
+  budgetBytes: number;
+  fits: boolean;
+  /** The largest batch size whose estimated peak fits the budget. */
+  largestBatchThatFits: number;
+  layers: { layer: string; bytes: number }[];
+}
+
+/** Live memory as the tracker measured it (exact: bytes of live tfjs buffers), plus the backend's own figures. */
+export interface MemoryView {
+  liveBytes: number;
+  liveTensors: number;
+  byCategory: Record<MemoryCategoryName, { bytes: number; tensors: number }>;
+  /** The highest live bytes inside the last step. */
+  stepPeakBytes: number;
+  stepDeltaBytes: number;
+  budgetBytes: number;
+  /** Bytes the backend holds, in use or pooled for reuse (tfjs `numBytesAllocatedInGPU`); null off the GPU. */
+  backendAllocatedBytes: number | null;
+  leaks: {
+    shape: number[];
+    dtype: string;
+    bytes: number;
+    op: string | null;
+    layer: string | null;
+    step: number;
+  }[];
+  layerBytes: Record<string, number>;
 }
 
 /** What the loop did, for benchmarks and for the readback-cadence tests. */
@@ -72,6 +143,10 @@ export interface TrainOutcome {
   /** Live tensors in the worker after the run; equal to the count before it unless something leaked. */
   tensorsAfter: number;
   tensorsBefore: number;
+  /** The run kept its model, weights, optimizer state and history: `resume` continues it. */
+  resumable?: boolean;
+  /** The pre-flight estimate and the highest step peak measured, for the estimate-vs-measured figure. */
+  memory?: { estimate: MemoryEstimateView | null; measuredPeakBytes: number | null };
 }
 
 /** Settings a remedy can change with one click; the run then resumes from its last good step. */
@@ -80,6 +155,7 @@ export interface SettingsPatch {
   budgetMB?: number;
   optimizer?: 'adam' | 'sgd';
   allocation?: 'growth' | 'reserve';
+  ignoreEstimate?: boolean;
 }
 
 /** One ranked piece of advice, with the numbers for this experiment, and the button that applies it. */

@@ -39,6 +39,21 @@ export const DATASETS = ['mnist', 'blobs'] as const;
 export const OPTIMIZERS = ['adam', 'sgd'] as const;
 export const LOSSES = ['categorical_crossentropy', 'binary_crossentropy', 'mean_squared_error'] as const;
 export const BACKENDS = ['webgpu', 'webgl', 'cpu'] as const;
+export const ALLOCATION_MODES = ['growth', 'reserve'] as const;
+
+export const DEFAULT_MEMORY = { budgetMB: 1024, allocation: 'growth', ignoreEstimate: false } as const;
+
+/**
+ * The memory fence of one experiment, TensorFlow's way: a budget in MB (a per-process memory limit), and how
+ * device memory is taken — `growth` (memory growth: as needed) or `reserve` (TensorFlow's default: the whole
+ * budget is claimed when the run starts). `ignoreEstimate` starts even when the pre-flight estimate says the
+ * step will not fit, so the real OOM can be watched.
+ */
+export const memorySchema = z.object({
+  budgetMB: z.number().min(0.1).max(65_536),
+  allocation: z.enum(ALLOCATION_MODES),
+  ignoreEstimate: z.boolean(),
+});
 
 export const experimentSchema = z.object({
   version: z.literal(EXPERIMENT_VERSION),
@@ -62,8 +77,13 @@ export const experimentSchema = z.object({
     /** Read the loss back from the device every this many steps: each readback stalls the GPU queue. */
     readbackEvery: z.number().int().min(1).max(1000),
   }),
+  memory: memorySchema.default({ ...DEFAULT_MEMORY }),
   backend: z.enum(BACKENDS),
-  seed: z.number().int().min(0).max(2 ** 31 - 1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1),
 });
 
 export type ExperimentSpec = z.infer<typeof experimentSchema>;
@@ -71,6 +91,8 @@ export type DatasetName = (typeof DATASETS)[number];
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 export type LossName = (typeof LOSSES)[number];
 export type BackendName = (typeof BACKENDS)[number];
+export type AllocationMode = (typeof ALLOCATION_MODES)[number];
+export type MemorySettings = z.infer<typeof memorySchema>;
 
 export type ParseResult = { ok: true; spec: ExperimentSpec } | { ok: false; problems: string[] };
 

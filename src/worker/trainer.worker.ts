@@ -1,11 +1,18 @@
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, ExperimentSpec } from '../experiment/spec';
-import type { BackendReport, TrainerApi, TrainEvent, TrainOutcome } from '../experiment/protocol';
+import type {
+  BackendReport,
+  SettingsPatch,
+  TrainerApi,
+  TrainEvent,
+  TrainOutcome,
+} from '../experiment/protocol';
 import { fetchBytes, loadDataset, MNIST_PATH } from '../data/load';
 import { selectBackend } from '../engine/backend';
 import { toFailure } from '../engine/failures';
-import { runExperiment } from '../engine/run-experiment';
+import { openSession } from '../engine/run-experiment';
+import type { TrainingSession } from '../engine/session';
 
 /**
  * The trainer worker: a thin comlink face over the engine. It owns three bits of state: the backend report,
@@ -15,6 +22,12 @@ let backend: Promise<BackendReport> | null = null;
 let mnist: Promise<ArrayBuffer> | null = null;
 let stopRequested = false;
 let running = false;
+/** A run that failed resumably (out of memory) keeps its session here until it is resumed or discarded. */
+let parked: TrainingSession | null = null;
+let parkedTensorsBefore = 0;
+/** The session training now, so a device limit from the ledger reaches it mid-run. */
+let current: TrainingSession | null = null;
+let deviceLimit: number | null = null;
 
 function fetchMnist(): Promise<ArrayBuffer> {
   mnist ??= fetchBytes(new URL(`${import.meta.env.BASE_URL}${MNIST_PATH}`, self.location.href));
@@ -33,37 +46,120 @@ function fireAndForget(onEvent: (event: TrainEvent) => void): (event: TrainEvent
   };
 }
 
+function busy(): TrainOutcome {
+  const tensors = tf.memory().numTensors;
+  return {
+    status: 'failed',
+    history: [],
+    failure: { kind: 'spec', message: 'An experiment is already training in this worker.', hints: [] },
+    tensorsBefore: tensors,
+    tensorsAfter: tensors,
+  };
+}
+
+function discardParked(): void {
+  parked?.dispose();
+  parked = null;
+}
+
+/** Runs the session; parks it when the outcome can be resumed, disposes it otherwise. */
+async function runSession(
+  session: TrainingSession,
+  tensorsBefore: number,
+  onEvent: (event: TrainEvent) => void,
+): Promise<TrainOutcome> {
+  stopRequested = false;
+  current = session;
+  const outcome = await session
+    .run(fireAndForget(onEvent), () => stopRequested)
+    .finally(() => (current = null));
+  if (outcome.resumable) {
+    parked = session;
+    parkedTensorsBefore = tensorsBefore;
+  } else {
+    session.dispose();
+  }
+  return { ...outcome, tensorsBefore, tensorsAfter: tf.memory().numTensors };
+}
+
+async function exclusive(work: () => Promise<TrainOutcome>): Promise<TrainOutcome> {
+  if (running) return busy();
+  running = true;
+  try {
+    return await work();
+  } catch (error) {
+    // Sessions report their own failures; what lands here is loading data or starting a backend.
+    const tensors = tf.memory().numTensors;
+    return {
+      status: 'failed',
+      history: [],
+      failure: toFailure(error, 'train'),
+      tensorsBefore: tensors,
+      tensorsAfter: tensors,
+    };
+  } finally {
+    running = false;
+  }
+}
+
 const api: TrainerApi = {
   init(preference: BackendName): Promise<BackendReport> {
     backend = selectBackend(preference);
     return backend;
   },
 
-  async train(spec: ExperimentSpec, onEvent: (event: TrainEvent) => void): Promise<TrainOutcome> {
-    const tensorsBefore = tf.memory().numTensors;
-    if (running) {
-      return {
-        status: 'failed',
-        history: [],
-        failure: { kind: 'spec', message: 'An experiment is already training in this worker.', hints: [] },
-        tensorsBefore,
-        tensorsAfter: tensorsBefore,
-      };
-    }
-    running = true;
-    stopRequested = false;
-    try {
+  train(spec: ExperimentSpec, onEvent: (event: TrainEvent) => void): Promise<TrainOutcome> {
+    return exclusive(async () => {
+      discardParked();
+      const tensorsBefore = tf.memory().numTensors;
       await (backend ??= selectBackend(spec.backend));
       const dataset = await loadDataset(spec.data, spec.seed, fetchMnist);
-      return await runExperiment(spec, dataset, fireAndForget(onEvent), () => stopRequested);
-    } catch (error) {
-      // runExperiment reports its own failures; what lands here is loading data or starting a backend.
-      const failure = toFailure(error, 'train');
-      const tensorsAfter = tf.memory().numTensors;
-      return { status: 'failed', history: [], failure, tensorsBefore, tensorsAfter };
-    } finally {
-      running = false;
-    }
+      const opened = openSession(spec, dataset);
+      if (!opened.session) {
+        return {
+          status: 'failed',
+          history: [],
+          failure: opened.failure,
+          tensorsBefore,
+          tensorsAfter: tf.memory().numTensors,
+        };
+      }
+      opened.session.setDeviceLimit(deviceLimit);
+      return runSession(opened.session, tensorsBefore, onEvent);
+    });
+  },
+
+  resume(patch: SettingsPatch, onEvent: (event: TrainEvent) => void): Promise<TrainOutcome> {
+    return exclusive(async () => {
+      const session = parked;
+      if (!session) {
+        const tensors = tf.memory().numTensors;
+        return {
+          status: 'failed',
+          history: [],
+          failure: {
+            kind: 'spec',
+            message: 'There is no interrupted run to resume: press Train.',
+            hints: [],
+          },
+          tensorsBefore: tensors,
+          tensorsAfter: tensors,
+        };
+      }
+      parked = null;
+      session.apply(patch);
+      return runSession(session, parkedTensorsBefore, onEvent);
+    });
+  },
+
+  discard(): void {
+    if (!running) discardParked();
+  },
+
+  setDeviceLimit(bytes: number | null): void {
+    deviceLimit = bytes;
+    parked?.setDeviceLimit(bytes);
+    current?.setDeviceLimit(bytes);
   },
 
   stop(): void {

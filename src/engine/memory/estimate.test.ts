@@ -87,6 +87,7 @@ function probe(h: Harness, optimizerName: 'adam' | 'sgd') {
     model: h.model,
     step: (b) => h.step(b),
     batchBytesPerSample: 0,
+    residentBytes: 0,
     resetOptimizer: () => {
       h.optimizer.dispose();
       h.optimizer = optimizerName === 'adam' ? tf.train.adam(0.001) : tf.train.sgd(0.01);

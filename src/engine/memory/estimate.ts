@@ -22,8 +22,10 @@ export interface FixedCosts {
   weightBytes: number;
   trainableBytes: number;
   optimizerBytes: number;
-  /** Bytes of one sample's inputs and targets as uploaded for a batch. */
+  /** Bytes of one sample's inputs and targets as gathered into a batch. */
   batchBytesPerSample: number;
+  /** Bytes live for the whole run outside the model: the dataset on the device. */
+  residentBytes: number;
 }
 
 export interface MemoryComponents {
@@ -72,6 +74,7 @@ export interface MemoryModel {
 export interface MemoryEstimate {
   batchSize: number;
   peakBytes: number;
+  residentBytes: number;
   components: MemoryComponents;
   /** Layers by the activation bytes they allocate at this batch size, largest first. */
   layers: { layer: string; bytes: number }[];
@@ -116,20 +119,22 @@ export function estimateAt(model: MemoryModel, batchSize: number): MemoryEstimat
   const peakBytes = Math.round(
     replayPeak(model, batchSize) ?? model.fixedBytes + model.perSampleBytes * batchSize,
   );
-  const { weightBytes, trainableBytes, optimizerBytes, batchBytesPerSample } = model.costs;
+  const { weightBytes, trainableBytes, optimizerBytes, batchBytesPerSample, residentBytes } = model.costs;
   const batch = batchBytesPerSample * batchSize;
-  const scaled = Math.max(0, model.perSampleBytes * batchSize - batch);
-  const fixedRest = Math.max(0, model.fixedBytes - weightBytes - optimizerBytes - trainableBytes);
+  const activations = Math.max(0, Math.round(model.perSampleBytes * batchSize - batch));
+  const accounted = weightBytes + trainableBytes + optimizerBytes + batch + activations + residentBytes;
   return {
     batchSize,
     peakBytes,
+    residentBytes,
     components: {
       weights: weightBytes,
       gradients: trainableBytes,
       optimizer: optimizerBytes,
-      activations: Math.round(scaled),
+      activations,
       batch,
-      workspace: Math.round(fixedRest),
+      // What the peak holds beyond the named parts: temporaries of the optimizer update and of the kernels.
+      workspace: Math.max(0, peakBytes - accounted),
     },
     layers: Object.entries(model.layerBytesPerSample)
       .map(([layer, perSample]) => ({ layer, bytes: Math.round(perSample * batchSize) }))

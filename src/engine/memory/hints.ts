@@ -37,10 +37,13 @@ export function rankRemedies(context: OomContext): Remedy[] {
       ),
     );
   } else if (fits < 1) {
+    const one = estimateAt(model, 1);
+    const { weights, gradients, optimizer, workspace } = one.components;
     remedies.push({
       text:
-        `Even a batch of 1 needs ${formatMB(estimateAt(model, 1).peakBytes)}: the weights, gradients and ` +
-        `optimizer state alone take ${formatMB(model.costs.weightBytes + model.costs.trainableBytes + model.costs.optimizerBytes)}.`,
+        `Even a batch of 1 needs ${formatMB(one.peakBytes)}: weights ${formatMB(weights)}, gradients ` +
+        `${formatMB(gradients)}, optimizer slots ${formatMB(optimizer)} and ${formatMB(workspace)} of update ` +
+        'temporaries do not depend on the batch size.',
     });
   }
 

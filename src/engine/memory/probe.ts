@@ -12,6 +12,8 @@ export interface ProbeTarget {
   step(batchSize: number): void;
   /** Bytes of one sample's inputs and targets in a batch. */
   batchBytesPerSample: number;
+  /** Bytes resident for the whole run (the dataset on the device). */
+  residentBytes: number;
   /** Forgets the optimizer state the probe steps created, so the run starts as if they never happened. */
   resetOptimizer(): void;
 }
@@ -50,6 +52,7 @@ export function probeMemory(target: ProbeTarget): MemoryModel {
         trainableBytes: model.trainableWeights.reduce((sum, w) => sum + sizeOf(w.shape) * 4, 0),
         optimizerBytes,
         batchBytesPerSample: target.batchBytesPerSample,
+        residentBytes: target.residentBytes,
       },
       { small: smallLayers, large: largeLayers },
     );

@@ -1,0 +1,256 @@
+import * as Comlink from 'comlink';
+import type { BackendName, ExperimentSpec } from '../experiment/spec';
+import type {
+  BackendReport,
+  EpochLogs,
+  TrainerApi,
+  TrainEvent,
+  TrainFailure,
+  TrainOutcome,
+} from '../experiment/protocol';
+
+export type TrainerStatus = 'idle' | 'starting' | 'training' | 'finished' | 'stopped' | 'failed';
+
+/** One worker generation: a crash ends it and the client starts the next. */
+interface WorkerHandle {
+  worker: Worker;
+  api: Comlink.Remote<TrainerApi>;
+  /** Rejects when the worker dies (uncaught error or a message it cannot read). */
+  crashed: Promise<never>;
+  backend: Promise<BackendReport> | null;
+}
+
+export type WorkerFactory = () => Worker;
+
+const defaultFactory: WorkerFactory = () =>
+  new Worker(new URL('../worker/trainer.worker.ts', import.meta.url), { type: 'module' });
+
+class WorkerCrash extends Error {}
+
+/**
+ * The main thread's owner of the trainer worker: a typed API over comlink and the reactive state the UI
+ * renders. Nothing the user built lives here, so a crashed worker is simply replaced.
+ */
+export class TrainerClient {
+  #status = $state<TrainerStatus>('idle');
+  #backend = $state.raw<BackendReport | null>(null);
+  #epoch = $state(0);
+  #epochs = $state(0);
+  #step = $state(0);
+  #stepsPerEpoch = $state(0);
+  #history = $state.raw<EpochLogs[]>([]);
+  #lastLoss = $state<number | null>(null);
+  #failure = $state.raw<TrainFailure | null>(null);
+  #crashes = $state(0);
+
+  #factory: WorkerFactory;
+  #handle: WorkerHandle | null = null;
+  #preference: BackendName = 'webgpu';
+  /** Crashes since the last successful init; a worker that cannot even start is not restarted forever. */
+  #crashStreak = 0;
+
+  constructor(factory: WorkerFactory = defaultFactory) {
+    this.#factory = factory;
+  }
+
+  get status(): TrainerStatus {
+    return this.#status;
+  }
+  get backend(): BackendReport | null {
+    return this.#backend;
+  }
+  /** Epochs completed in the current (or last) run. */
+  get epoch(): number {
+    return this.#epoch;
+  }
+  get epochs(): number {
+    return this.#epochs;
+  }
+  get step(): number {
+    return this.#step;
+  }
+  get stepsPerEpoch(): number {
+    return this.#stepsPerEpoch;
+  }
+  get history(): EpochLogs[] {
+    return this.#history;
+  }
+  get lastLoss(): number | null {
+    return this.#lastLoss;
+  }
+  get failure(): TrainFailure | null {
+    return this.#failure;
+  }
+  /** How many times the worker died and was replaced. */
+  get crashes(): number {
+    return this.#crashes;
+  }
+  get busy(): boolean {
+    return this.#status === 'starting' || this.#status === 'training';
+  }
+  /** Fraction of the run done, 0..1, counting steps inside the current epoch. */
+  get progress(): number {
+    if (this.#epochs === 0) return 0;
+    const inEpoch = this.#stepsPerEpoch > 0 && this.busy ? this.#step / this.#stepsPerEpoch : 0;
+    return Math.min(1, (this.#epoch + Math.min(inEpoch, 1)) / this.#epochs);
+  }
+
+  /** Starts the worker (if needed) and asks it which backend runs. */
+  init(preference: BackendName): Promise<BackendReport> {
+    this.#preference = preference;
+    const handle = this.#ensureWorker();
+    if (!handle.backend) {
+      handle.backend = Promise.race([handle.api.init(preference), handle.crashed]).then((report) => {
+        if (this.#handle === handle) this.#backend = report;
+        this.#crashStreak = 0;
+        return report;
+      });
+      // A failed init is reported by the caller that awaits it; keep the cached promise from leaking a rejection.
+      handle.backend.catch(() => undefined);
+    }
+    return handle.backend;
+  }
+
+  /** Runs one experiment. Resolves when it ends, however it ends; failures land in `failure`. */
+  async train(spec: ExperimentSpec): Promise<TrainOutcome | null> {
+    if (this.busy) return null;
+    this.#reset(spec.fit.epochs);
+    this.#status = 'starting';
+    // Structured clone takes plain data only: a JSON round trip drops Svelte proxies and anything odd.
+    const plain = JSON.parse(JSON.stringify(spec)) as ExperimentSpec;
+    // The worker releases its remote end of this callback when train() returns; this side can only make the
+    // callback inert, so a late event from this run never lands in the next one.
+    let live = true;
+    const onEvent = Comlink.proxy((event: TrainEvent) => {
+      if (live) this.#onEvent(event);
+    });
+    try {
+      await this.init(plain.backend);
+      const handle = this.#ensureWorker();
+      const outcome = await Promise.race([handle.api.train(plain, onEvent), handle.crashed]);
+      this.#finish(outcome);
+      return outcome;
+    } catch (error) {
+      this.#fail(error);
+      return null;
+    } finally {
+      live = false;
+    }
+  }
+
+  /** Asks the running experiment to stop after its current step. */
+  stop(): void {
+    if (!this.busy || !this.#handle) return;
+    void this.#handle.api.stop();
+  }
+
+  /** Ends the worker for good (page teardown, tests). */
+  dispose(): void {
+    this.#handle?.api[Comlink.releaseProxy]();
+    this.#handle?.worker.terminate();
+    this.#handle = null;
+  }
+
+  #reset(epochs: number): void {
+    this.#epoch = 0;
+    this.#epochs = epochs;
+    this.#step = 0;
+    this.#stepsPerEpoch = 0;
+    this.#history = [];
+    this.#lastLoss = null;
+    this.#failure = null;
+  }
+
+  #onEvent(event: TrainEvent): void {
+    switch (event.type) {
+      case 'started':
+        this.#status = 'training';
+        this.#epochs = event.epochs;
+        this.#stepsPerEpoch = event.stepsPerEpoch;
+        if (this.#backend && this.#backend.backend !== event.backend) {
+          this.#backend = { ...this.#backend, backend: event.backend };
+        }
+        break;
+      case 'progress':
+        this.#status = 'training';
+        this.#step = event.step;
+        this.#stepsPerEpoch = event.stepsPerEpoch;
+        if (event.loss !== null && Number.isFinite(event.loss)) this.#lastLoss = event.loss;
+        break;
+      case 'epoch':
+        this.#status = 'training';
+        this.#history = [...this.#history, event.logs];
+        this.#epoch = this.#history.length;
+        this.#step = 0;
+        this.#lastLoss = event.logs.loss;
+        break;
+    }
+  }
+
+  #finish(outcome: TrainOutcome): void {
+    if (outcome.history.length >= this.#history.length) this.#history = outcome.history;
+    this.#epoch = this.#history.length;
+    const last = this.#history.at(-1);
+    if (last) this.#lastLoss = last.loss;
+    if (outcome.status === 'failed') {
+      this.#failure = outcome.failure ?? {
+        kind: 'internal',
+        message: 'Training failed without saying why.',
+        hints: [],
+      };
+    }
+    this.#status = outcome.status;
+  }
+
+  #fail(error: unknown): void {
+    const crashed = error instanceof WorkerCrash;
+    const message = error instanceof Error ? error.message : String(error);
+    this.#failure = {
+      kind: 'internal',
+      message: crashed ? `The training worker crashed: ${message}` : message,
+      hints: crashed
+        ? [
+            'Your graph and settings are untouched; a fresh worker has been started.',
+            'Try a smaller batch size or model if this keeps happening.',
+          ]
+        : ['Reload the page if training keeps failing this way.'],
+    };
+    this.#status = 'failed';
+  }
+
+  #ensureWorker(): WorkerHandle {
+    if (this.#handle) return this.#handle;
+    const worker = this.#factory();
+    const api = Comlink.wrap<TrainerApi>(worker);
+    let reject: (reason: unknown) => void = () => undefined;
+    const crashed = new Promise<never>((_, r) => (reject = r));
+    crashed.catch(() => undefined);
+    const handle: WorkerHandle = { worker, api, crashed, backend: null };
+    const onCrash = (message: string) => {
+      if (this.#handle !== handle) return;
+      reject(new WorkerCrash(message));
+      this.#handle = null;
+      this.#backend = null;
+      this.#crashes += 1;
+      this.#crashStreak += 1;
+      worker.terminate();
+      if (!this.busy) {
+        this.#failure = {
+          kind: 'internal',
+          message: `The training worker crashed: ${message}`,
+          hints: ['Your graph and settings are untouched; a fresh worker has been started.'],
+        };
+        this.#status = 'failed';
+      }
+      // Start the replacement now so the backend badge stays truthful; the next train() retries regardless.
+      if (this.#crashStreak < 3) void this.init(this.#preference).catch(() => undefined);
+    };
+    worker.addEventListener('error', (event: ErrorEvent) => {
+      event.preventDefault();
+      onCrash(event.message || 'unknown error');
+    });
+    worker.addEventListener('messageerror', () => onCrash('a message from the worker could not be read'));
+    this.#handle = handle;
+    return handle;
+  }
+}

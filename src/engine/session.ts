@@ -1,0 +1,307 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BackendName, ExperimentSpec } from '../experiment/spec';
+import type {
+  MemoryEstimateView,
+  RunStats,
+  SettingsPatch,
+  TrainEvent,
+  TrainFailure,
+  TrainOutcome,
+} from '../experiment/protocol';
+import type { ModelGraph } from '../graph/types';
+import type { Dataset } from '../data/types';
+import { createRng, deriveSeed } from '../data/random';
+import { splitDataset } from '../data/split';
+import { buildModel } from './build-model';
+import { sampleShapeFor } from './compatibility';
+import type { DeviceData } from './evaluate';
+import { EngineFailure, toFailure } from './failures';
+import { accuracyFunction, lossFunction } from './losses';
+import { makeOptimizer } from './optimizers';
+import { withSeededMathRandom } from './seeded-random';
+import { createLoopState, trainLoop, trainStep, type LoopState, type StepHooks } from './train-loop';
+import { createThrottle } from './throttle';
+import { MemoryTracker } from './memory/tracker';
+import { ResourceExhaustedError } from './memory/oom-error';
+import { probeMemory, PROBE_BATCH_SIZES } from './memory/probe';
+import { estimateAt, largestBatchThatFits, predictOom, type MemoryModel } from './memory/estimate';
+import { oomFailure, memoryView } from './memory/report';
+
+export type ModelBuilder = (graph: ModelGraph) => tf.LayersModel;
+
+/** A run's outcome before the worker adds its tensor counts. */
+export type SessionOutcome = Omit<TrainOutcome, 'tensorsBefore' | 'tensorsAfter'>;
+
+const MB = 1024 * 1024;
+/** Memory events are for a person watching a panel: four a second is plenty. */
+const MEMORY_EVENT_INTERVAL_MS = 250;
+
+/**
+ * One experiment's run, kept alive across failures: the model, its weights, the optimizer state, the data on
+ * the device, the loop position and the history. A run that fails with out of memory (at an allocation, or
+ * refused by the pre-flight estimate) keeps all of it, and `run` after `apply(patch)` continues from the last
+ * good step without rebuilding or reloading anything.
+ */
+export class TrainingSession {
+  private readonly tracker: MemoryTracker;
+  private readonly model: tf.LayersModel;
+  private optimizer: tf.Optimizer;
+  private readonly trainData: DeviceData;
+  private readonly validationData: DeviceData | null;
+  private readonly state: LoopState;
+  private readonly sampleShape: number[];
+  private memoryModel: MemoryModel | null = null;
+  private estimate: MemoryEstimateView | null = null;
+  private measuredPeak: number | null = null;
+  private deviceLimit: number | null = null;
+  private loopSeconds = 0;
+  private disposed = false;
+
+  private constructor(
+    private spec: ExperimentSpec,
+    private readonly dataset: Dataset,
+    build: ModelBuilder,
+  ) {
+    this.tracker = new MemoryTracker(this.budgetBytes());
+    this.tracker.install();
+    const owned: tf.Tensor[] = [];
+    let model: tf.LayersModel | null = null;
+    try {
+      model = withSeededMathRandom(createRng(deriveSeed(spec.seed, 'init')), () => build(spec.graph));
+      this.tracker.instrumentModel(model);
+      this.sampleShape = sampleShapeFor(model, dataset);
+      const { train, validation } = splitDataset(dataset, spec.data.validationSplit, spec.seed);
+      if (train.count === 0) {
+        throw new EngineFailure(
+          'data',
+          `A validation split of ${spec.data.validationSplit} leaves no training samples.`,
+          ['Lower the validation split or load more samples.'],
+        );
+      }
+      const upload = (part: Dataset): DeviceData =>
+        this.tracker.withCategory('data', () => {
+          const x = tf.tensor(part.x, [part.count, ...this.sampleShape]);
+          owned.push(x);
+          const y = tf.tensor2d(part.y, [part.count, part.classNames.length]);
+          owned.push(y);
+          return { x, y, count: part.count };
+        });
+      this.trainData = upload(train);
+      this.validationData = validation ? upload(validation) : null;
+      this.optimizer = makeOptimizer(spec.compile.optimizer, spec.compile.learningRate);
+      this.state = createLoopState();
+      this.model = model;
+    } catch (error) {
+      tf.dispose(owned);
+      model?.dispose();
+      this.tracker.uninstall();
+      throw error;
+    }
+  }
+
+  /** Builds the model and uploads the data; throws what a failed build or upload threw (see `toFailure`). */
+  static create(spec: ExperimentSpec, dataset: Dataset, build: ModelBuilder = buildModel): TrainingSession {
+    return new TrainingSession(spec, dataset, build);
+  }
+
+  get settings(): ExperimentSpec {
+    return this.spec;
+  }
+
+  /** Changes settings for the rest of the run. A new optimizer starts with fresh state (its slots are gone). */
+  apply(patch: SettingsPatch): void {
+    const { memory, fit, compile } = this.spec;
+    this.spec = {
+      ...this.spec,
+      fit: { ...fit, batchSize: patch.batchSize ?? fit.batchSize },
+      compile: { ...compile, optimizer: patch.optimizer ?? compile.optimizer },
+      memory: {
+        budgetMB: patch.budgetMB ?? memory.budgetMB,
+        allocation: patch.allocation ?? memory.allocation,
+        ignoreEstimate: patch.ignoreEstimate ?? memory.ignoreEstimate,
+      },
+    };
+    if (patch.optimizer && patch.optimizer !== compile.optimizer) {
+      this.optimizer.dispose();
+      this.optimizer = makeOptimizer(this.spec.compile.optimizer, this.spec.compile.learningRate);
+      this.memoryModel = null;
+    }
+    this.tracker.setBudget(this.budgetBytes());
+  }
+
+  setDeviceLimit(bytes: number | null): void {
+    this.deviceLimit = bytes;
+    this.tracker.setBudget(this.budgetBytes());
+  }
+
+  /** Runs from where the session is; resolves with the outcome, never rejects. */
+  async run(onEvent: (event: TrainEvent) => void, shouldStop: () => boolean): Promise<SessionOutcome> {
+    const { fit, compile } = this.spec;
+    const stepsPerEpoch = Math.ceil(this.trainData.count / fit.batchSize);
+    onEvent({
+      type: 'started',
+      backend: tf.getBackend() as BackendName,
+      epochs: fit.epochs,
+      stepsPerEpoch,
+      samples: this.trainData.count,
+    });
+    try {
+      const refused = this.preflight(onEvent);
+      if (refused) return this.outcome('failed', refused, true);
+      const started = performance.now();
+      const result = await trainLoop(
+        {
+          model: this.model,
+          optimizer: this.optimizer,
+          loss: lossFunction(compile.loss),
+          accuracy: accuracyFunction(compile.loss, this.dataset.classNames.length),
+          train: this.trainData,
+          validation: this.validationData,
+          fit,
+          shuffleRng: createRng(deriveSeed(this.spec.seed, 'shuffle')),
+          stepRng: createRng(deriveSeed(this.spec.seed, 'step')),
+          onEvent,
+          shouldStop,
+          hooks: this.memoryHooks(onEvent),
+        },
+        this.state,
+      ).finally(() => (this.loopSeconds += (performance.now() - started) / 1000));
+      return this.outcome(result.status, undefined, false);
+    } catch (error) {
+      if (error instanceof ResourceExhaustedError) {
+        return this.outcome('failed', this.describeOom(error), true);
+      }
+      return this.outcome('failed', toFailure(error, 'train'), false);
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.state.sums.dispose();
+    tf.dispose([this.trainData.x, this.trainData.y]);
+    if (this.validationData) tf.dispose([this.validationData.x, this.validationData.y]);
+    this.optimizer.dispose();
+    this.model.dispose();
+    this.tracker.uninstall();
+  }
+
+  private budgetBytes(): number {
+    const own = this.spec.memory.budgetMB * MB;
+    return this.deviceLimit === null ? own : Math.min(own, this.deviceLimit);
+  }
+
+  /**
+   * Measures the step before the first one (see memory/probe.ts) and refuses to start when it will not fit,
+   * with the same error the allocation would raise. Returns the refusal, or null to go ahead.
+   */
+  private preflight(onEvent: (event: TrainEvent) => void): TrainFailure | null {
+    if (this.trainData.count < PROBE_BATCH_SIZES[1]) return null;
+    this.memoryModel ??= this.probe();
+    const batchSize = this.spec.fit.batchSize;
+    const budget = this.budgetBytes();
+    const estimate = estimateAt(this.memoryModel, batchSize);
+    this.estimate = {
+      ...estimate,
+      budgetBytes: budget,
+      fits: estimate.peakBytes <= budget,
+      largestBatchThatFits: largestBatchThatFits(this.memoryModel, budget),
+    };
+    onEvent({ type: 'estimate', estimate: this.estimate });
+    if (this.estimate.fits || this.spec.memory.ignoreEstimate) return null;
+    const predicted = predictOom(this.memoryModel, batchSize, budget);
+    if (!predicted) return null;
+    const error = new ResourceExhaustedError({
+      ...predicted,
+      backend: tf.getBackend(),
+      budgetBytes: budget,
+      phase: 'preflight',
+    });
+    return this.describeOom(error);
+  }
+
+  private probe(): MemoryModel {
+    const { compile } = this.spec;
+    const loss = lossFunction(compile.loss);
+    const accuracy = accuracyFunction(compile.loss, this.dataset.classNames.length);
+    const trainable = this.model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const probeRng = createRng(deriveSeed(this.spec.seed, 'probe'));
+    const scratch = tf.tidy(() => tf.variable(tf.zeros([2]), false));
+    const sampleValues = this.sampleShape.reduce((a, b) => a * b, 1);
+    try {
+      return probeMemory({
+        tracker: this.tracker,
+        model: this.model,
+        batchBytesPerSample: (sampleValues + this.dataset.classNames.length) * 4,
+        residentBytes: this.tracker.snapshot().byCategory.data.bytes,
+        step: (batchSize) => {
+          const order = tf.range(0, batchSize, 1, 'int32') as tf.Tensor1D;
+          try {
+            withSeededMathRandom(probeRng, () =>
+              trainStep(
+                { model: this.model, optimizer: this.optimizer, loss, accuracy, train: this.trainData },
+                trainable,
+                scratch,
+                order,
+                0,
+                batchSize,
+              ),
+            );
+          } finally {
+            order.dispose();
+          }
+        },
+        resetOptimizer: () => {
+          this.optimizer.dispose();
+          this.optimizer = makeOptimizer(compile.optimizer, compile.learningRate);
+        },
+      });
+    } finally {
+      scratch.dispose();
+    }
+  }
+
+  private memoryHooks(onEvent: (event: TrainEvent) => void): StepHooks {
+    const due = createThrottle(MEMORY_EVENT_INTERVAL_MS);
+    return {
+      beforeStep: () => this.tracker.beginStep(),
+      afterStep: () => {
+        const report = this.tracker.endStep();
+        this.measuredPeak = Math.max(this.measuredPeak ?? 0, report.peakBytes);
+        if (due()) onEvent({ type: 'memory', memory: memoryView(this.tracker, report, this.budgetBytes()) });
+      },
+      stepFailed: () => {
+        this.tracker.abortStep();
+      },
+    };
+  }
+
+  private describeOom(error: ResourceExhaustedError): TrainFailure {
+    return oomFailure(error, {
+      memoryModel: this.memoryModel,
+      spec: this.spec,
+      leaks: this.tracker.snapshot().leaks,
+    });
+  }
+
+  private outcome(
+    status: TrainOutcome['status'],
+    failure: TrainFailure | undefined,
+    resumable: boolean,
+  ): SessionOutcome {
+    const stats: RunStats = {
+      steps: this.state.steps,
+      readbacks: this.state.readbacks,
+      seconds: this.loopSeconds,
+      samplesPerSecond: this.loopSeconds > 0 ? this.state.samples / this.loopSeconds : 0,
+    };
+    return {
+      status,
+      history: [...this.state.history],
+      ...(failure ? { failure } : {}),
+      stats,
+      resumable,
+      memory: { estimate: this.estimate, measuredPeakBytes: this.measuredPeak },
+    };
+  }
+}

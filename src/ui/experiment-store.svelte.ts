@@ -1,0 +1,248 @@
+import type { ArgValue, GraphError, GraphNode, ModelGraph } from '../graph/types';
+import { parseExperiment, type ExperimentSpec } from '../experiment/spec';
+import * as ops from './graph-ops';
+
+type Fit = ExperimentSpec['fit'];
+type Compile = ExperimentSpec['compile'];
+
+export interface Notice {
+  id: number;
+  text: string;
+}
+
+const NOTICE_MS = 5000;
+/** Where a clicked palette layer lands: the templates' column and row spacing. */
+const COLUMN = 220;
+const ROW = 160;
+
+/** Errors that are not tied to one node (a cycle names several; "no output" names none). */
+function errorNodeIds(error: GraphError): string[] {
+  if ('nodeId' in error) return [error.nodeId];
+  if ('nodeIds' in error) return error.nodeIds;
+  return [];
+}
+
+/**
+ * The experiment being edited: the graph (source of truth), the training settings, the selection and the
+ * editor's messages. Every graph edit goes through src/graph; a refused edit leaves the graph as it was and
+ * says why.
+ */
+export class ExperimentStore {
+  #base: ExperimentSpec;
+  #name = $state('');
+  #graph = $state.raw<ModelGraph>({ nodes: [], edges: [] });
+  /** Bound directly to the Epochs / Batch size inputs; checked by `specProblems`. */
+  fit = $state<Fit>({ epochs: 1, batchSize: 32, shuffle: true, readbackEvery: 1 });
+  compile = $state<Compile>({ optimizer: 'adam', learningRate: 0.001, loss: 'categorical_crossentropy' });
+  #selectedId = $state<string | null>(null);
+  /** Refusals shown next to inspector fields, keyed `${nodeId}:${key}`. */
+  #fieldErrors = $state.raw<Record<string, string>>({});
+  #notice = $state.raw<Notice | null>(null);
+  #noticeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  readonly analysis = $derived(ops.analyze(this.#graph));
+  readonly summary = $derived(ops.summaryTable(this.#graph, this.analysis));
+  readonly kerasSummary = $derived(ops.kerasSummary(this.#graph, this.#name));
+
+  /** Messages per node id, for drawing errors on the node that causes them. */
+  readonly errorsByNode = $derived.by(() => {
+    const byNode: Record<string, string[]> = {};
+    for (const error of this.analysis.errors) {
+      for (const id of errorNodeIds(error)) (byNode[id] ??= []).push(error.message);
+    }
+    return byNode;
+  });
+
+  readonly specProblems = $derived.by(() => {
+    const result = parseExperiment(this.spec());
+    if (result.ok) return [];
+    return result.problems.filter((p) => !p.startsWith('graph')).map(humanizeProblem);
+  });
+
+  /** Why Train is disabled, in words; empty when the experiment can run. */
+  readonly blockers = $derived.by(() => {
+    const errors = this.analysis.errors.map((e) => e.message);
+    return [...errors, ...this.specProblems];
+  });
+
+  constructor(spec: ExperimentSpec) {
+    this.#base = spec;
+    this.load(spec);
+  }
+
+  get name(): string {
+    return this.#name;
+  }
+  get graph(): ModelGraph {
+    return this.#graph;
+  }
+  get selectedId(): string | null {
+    return this.#selectedId;
+  }
+  get selected() {
+    return this.#graph.nodes.find((n) => n.id === this.#selectedId) ?? null;
+  }
+  get notice(): Notice | null {
+    return this.#notice;
+  }
+  fieldError(nodeId: string, key: string): string | null {
+    return this.#fieldErrors[`${nodeId}:${key}`] ?? null;
+  }
+
+  load(spec: ExperimentSpec): void {
+    this.#base = spec;
+    this.#name = spec.name;
+    this.#graph = spec.graph;
+    this.fit = { ...spec.fit };
+    this.compile = { ...spec.compile };
+    this.#selectedId = null;
+    this.#fieldErrors = {};
+  }
+
+  /** A plain copy of the whole experiment, safe to post to the worker. */
+  spec(): ExperimentSpec {
+    return {
+      ...this.#base,
+      name: this.#name,
+      graph: this.#graph,
+      fit: $state.snapshot(this.fit),
+      compile: $state.snapshot(this.compile),
+    };
+  }
+
+  select(nodeId: string | null): void {
+    if (nodeId === this.#selectedId) return;
+    this.#selectedId = nodeId;
+    this.#fieldErrors = {};
+  }
+
+  say(text: string): void {
+    clearTimeout(this.#noticeTimer);
+    this.#notice = { id: (this.#notice?.id ?? 0) + 1, text };
+    this.#noticeTimer = setTimeout(() => (this.#notice = null), NOTICE_MS);
+  }
+
+  dismissNotice(): void {
+    clearTimeout(this.#noticeTimer);
+    this.#notice = null;
+  }
+
+  /** Adds a layer; without a position it goes right of the selection (and is wired to it when it can be). */
+  addLayer(className: string, position?: { x: number; y: number }): void {
+    const from = this.selected;
+    const at = position ?? this.#freeSpotAfter(from ?? this.#rightmostNode());
+    const { graph, nodeId } = ops.addNode(this.#graph, className, at);
+    let next = graph;
+    const spec = ops.getLayerSpec(className);
+    if (!position && from && spec && spec.inputs.max > 0) {
+      const wired = ops.connect(next, from.id, nodeId, 0);
+      if (wired.ok) next = wired.graph;
+    }
+    this.#graph = next;
+    this.#selectedId = nodeId;
+    this.#fieldErrors = {};
+  }
+
+  connect(source: string, target: string, slot: number): boolean {
+    const result = ops.connect(this.#graph, source, target, slot);
+    if (!result.ok) {
+      this.say(result.reason);
+      return false;
+    }
+    this.#graph = result.graph;
+    return true;
+  }
+
+  /** Removes edges first, then nodes (removing a node drops its edges too). */
+  remove(nodeIds: string[], edgeIds: string[]): void {
+    let graph = this.#graph;
+    for (const id of edgeIds) {
+      if (!graph.edges.some((e) => e.id === id)) continue;
+      const r = ops.disconnect(graph, id);
+      if (r.ok) graph = r.graph;
+      else this.say(r.reason);
+    }
+    for (const id of nodeIds) {
+      const r = ops.removeNode(graph, id);
+      if (r.ok) graph = r.graph;
+      else this.say(r.reason);
+    }
+    if (this.#selectedId && !graph.nodes.some((n) => n.id === this.#selectedId)) this.#selectedId = null;
+    this.#graph = graph;
+  }
+
+  moveNodes(positions: { id: string; x: number; y: number }[]): void {
+    const byId: Record<string, { x: number; y: number }> = Object.fromEntries(
+      positions.map((p) => [p.id, p]),
+    );
+    this.#graph = {
+      ...this.#graph,
+      nodes: this.#graph.nodes.map((n) => {
+        const p = byId[n.id];
+        return p ? { ...n, position: { x: p.x, y: p.y } } : n;
+      }),
+    };
+  }
+
+  /** Sets one arg; an invalid value is refused and the reason is kept next to the field. */
+  setArg(nodeId: string, key: string, value: ArgValue): boolean {
+    const node = this.#graph.nodes.find((n) => n.id === nodeId);
+    if (!node) return false;
+    const reason = ops.validateArg(node.className, key, value);
+    const result: ops.Edit = reason
+      ? { ok: false, reason }
+      : ops.updateConfig(this.#graph, nodeId, key, value);
+    this.#setFieldError(`${nodeId}:${key}`, result.ok ? null : result.reason);
+    if (result.ok) this.#graph = result.graph;
+    return result.ok;
+  }
+
+  /** Records a value the field could not even parse (e.g. letters in a number box). */
+  refuseArg(nodeId: string, key: string, reason: string): void {
+    this.#setFieldError(`${nodeId}:${key}`, reason);
+  }
+
+  rename(nodeId: string, name: string): boolean {
+    const result = ops.renameNode(this.#graph, nodeId, name.trim());
+    this.#setFieldError(`${nodeId}:name`, result.ok ? null : result.reason);
+    if (result.ok) this.#graph = result.graph;
+    return result.ok;
+  }
+
+  #setFieldError(key: string, reason: string | null): void {
+    const next = { ...this.#fieldErrors };
+    if (reason) next[key] = reason;
+    else delete next[key];
+    this.#fieldErrors = next;
+  }
+
+  #rightmostNode(): GraphNode | null {
+    let best: GraphNode | null = null;
+    for (const n of this.#graph.nodes) if (!best || n.position.x > best.position.x) best = n;
+    return best;
+  }
+
+  /** One column right of `anchor` (the templates' spacing), moved down until no node sits there. */
+  #freeSpotAfter(anchor: GraphNode | null): { x: number; y: number } {
+    const spot = anchor ? { x: anchor.position.x + COLUMN, y: anchor.position.y } : { x: 40, y: 40 };
+    const taken = (p: { x: number; y: number }) =>
+      this.#graph.nodes.some(
+        (n) => Math.abs(n.position.x - p.x) < COLUMN / 2 && Math.abs(n.position.y - p.y) < ROW / 2,
+      );
+    while (taken(spot)) spot.y += ROW;
+    return spot;
+  }
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  'fit.epochs': 'Epochs',
+  'fit.batchSize': 'Batch size',
+  'compile.learningRate': 'Learning rate',
+};
+
+/** "fit.epochs: Too small: expected number to be >=1" → "Epochs: Too small: expected number to be >=1". */
+function humanizeProblem(problem: string): string {
+  const [path, ...rest] = problem.split(': ');
+  const label = FIELD_LABELS[path];
+  return label ? `${label}: ${rest.join(': ')}` : problem;
+}

@@ -1,0 +1,116 @@
+import { untrack } from 'svelte';
+import type { Edge, Node } from '@xyflow/svelte';
+import type { ExperimentStore } from './experiment-store.svelte';
+import { formatShape, getLayerSpec } from './graph-ops';
+
+/** What one layer node draws; everything is precomputed here so the node component only renders. */
+export interface LayerNodeData extends Record<string, unknown> {
+  name: string;
+  className: string;
+  shape: string;
+  params: number;
+  errors: string[];
+  /** Input handles to draw, one per slot; a merge layer keeps one free slot while it can take more. */
+  slots: number;
+  hasOutput: boolean;
+}
+
+export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
+
+export const OUTPUT_HANDLE = 'out';
+/** The drag-and-drop payload type the palette sets and the canvas accepts. */
+export const LAYER_MIME = 'application/x-kiln-layer';
+export const inputHandle = (slot: number): string => `in-${slot}`;
+export function slotOf(handle: string | null | undefined): number {
+  const match = /^in-(\d+)$/.exec(handle ?? '');
+  return match ? Number(match[1]) : 0;
+}
+
+/**
+ * Svelte Flow's view of the graph. xyflow owns transient view state (measured sizes, selection, positions
+ * mid-drag), so nodes are rebuilt from the graph while keeping what xyflow added.
+ */
+export class FlowState {
+  #store: () => ExperimentStore;
+  #nodes = $state.raw<LayerFlowNode[]>([]);
+  #edges = $state.raw<Edge[]>([]);
+  /** The store's selection at the last sync: when it changes, the store (not xyflow) decides what is selected. */
+  #lastSelected: string | null = null;
+  #lastReported = '';
+
+  constructor(store: () => ExperimentStore) {
+    this.#store = store;
+  }
+
+  get nodes(): LayerFlowNode[] {
+    return this.#nodes;
+  }
+  set nodes(nodes: LayerFlowNode[]) {
+    this.#nodes = nodes;
+  }
+  get edges(): Edge[] {
+    return this.#edges;
+  }
+  set edges(edges: Edge[]) {
+    this.#edges = edges;
+  }
+
+  /**
+   * True when xyflow reports a selection different from its previous report. xyflow can re-report its old
+   * selection after the store has already selected something else (a layer added from the palette); passing
+   * that echo on would undo the store's choice.
+   */
+  selectionChanged(nodeIds: string[]): boolean {
+    const key = nodeIds.join('\n');
+    if (key === this.#lastReported) return false;
+    this.#lastReported = key;
+    return true;
+  }
+
+  /** Rebuilds nodes and edges from the graph; call inside an effect (it reads the graph and its analysis). */
+  sync(): void {
+    const { graph, analysis, errorsByNode, selectedId } = this.#store();
+    const [prevNodes, prevEdges] = untrack(() => [this.#nodes, this.#edges] as const);
+    const old: Record<string, LayerFlowNode> = Object.fromEntries(prevNodes.map((n) => [n.id, n]));
+    const oldEdges: Record<string, Edge> = Object.fromEntries(prevEdges.map((e) => [e.id, e]));
+    const storeSelects = selectedId !== this.#lastSelected;
+    this.#lastSelected = selectedId;
+    const used: Record<string, number> = {};
+    for (const e of graph.edges) used[e.target] = Math.max(used[e.target] ?? 0, e.targetSlot + 1);
+
+    this.#nodes = graph.nodes.map((n) => {
+      const spec = getLayerSpec(n.className);
+      const min = spec?.inputs.min ?? 1;
+      const max = spec?.inputs.max ?? 1;
+      const slots = Math.min(max, Math.max(min, (used[n.id] ?? 0) + (max > min ? 1 : 0)));
+      const p = analysis.params[n.id];
+      const prev = old[n.id];
+      return {
+        ...(prev ?? {}),
+        id: n.id,
+        type: 'layer',
+        position: n.position,
+        selected: storeSelects || !prev ? n.id === selectedId : (prev.selected ?? false),
+        data: {
+          name: n.name,
+          className: n.className,
+          shape: formatShape(analysis.shapes[n.id]),
+          params: p ? p.trainable + p.nonTrainable : 0,
+          errors: errorsByNode[n.id] ?? [],
+          slots: Number.isFinite(slots) ? slots : 1,
+          hasOutput: true,
+        },
+      } satisfies LayerFlowNode;
+    });
+    const names: Record<string, string> = Object.fromEntries(graph.nodes.map((n) => [n.id, n.name]));
+    this.#edges = graph.edges.map((e) => ({
+      selected: oldEdges[e.id]?.selected ?? false,
+      ariaLabel: `Connection from ${names[e.source]} to ${names[e.target]}`,
+      id: e.id,
+      source: e.source,
+      target: e.target,
+      sourceHandle: OUTPUT_HANDLE,
+      targetHandle: inputHandle(e.targetSlot),
+    }));
+  }
+}
