@@ -2,6 +2,9 @@ import { defineConfig } from '@playwright/test';
 
 // Browser tests run against the production build served by `vite preview` on localhost (a secure context, so
 // `navigator.gpu` exists) in Debian's Chromium with WebGPU enabled on SwiftShader.
+// A separate port lets a second checkout run its browser tests while a dev session holds the default one.
+const port = Number(process.env.E2E_PORT ?? 4173);
+
 export default defineConfig({
   testDir: 'tests/e2e',
   timeout: 120_000,
@@ -9,7 +12,7 @@ export default defineConfig({
   workers: 1,
   reporter: [['list'], ['json', { outputFile: 'test-results/playwright.json' }]],
   use: {
-    baseURL: 'http://localhost:4173',
+    baseURL: `http://localhost:${port}`,
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: [
@@ -23,8 +26,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'npx vite preview --host localhost --port 4173 --strictPort',
-    url: 'http://localhost:4173',
+    command: `npx vite preview --host localhost --port ${port} --strictPort`,
+    url: `http://localhost:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
   },
