@@ -1,5 +1,7 @@
 import type { GraphAnalysis, GraphEdge, GraphError, GraphNode, ModelGraph, ParamCount, Shape } from './types';
 import { checkArgValue, fillConfig, getLayerSpec } from './registry';
+import { shareLinkError, shareShapeError } from './shared';
+import { orderOutputs } from './outputs';
 
 type Adjacency = { incoming: Map<string, GraphEdge[]>; outgoing: Map<string, GraphEdge[]> };
 
@@ -124,7 +126,10 @@ function slotSources(
   const count = sources.length;
   if (count < inputs.min || count > inputs.max) {
     const expected = inputs.min === inputs.max ? `${inputs.min}` : `${inputs.min}–${inputs.max}`;
-    const want = inputs.max === 1 ? 'takes exactly 1 input' : `takes at least ${inputs.min} inputs`;
+    const want =
+      inputs.min === inputs.max
+        ? `takes exactly ${inputs.min} input${inputs.min === 1 ? '' : 's'}`
+        : `takes at least ${inputs.min} inputs`;
     errors.push({
       kind: 'input-count',
       nodeId: node.id,
@@ -150,6 +155,8 @@ export function analyzeGraph(graph: ModelGraph): GraphAnalysis {
 
   const names = new Set<string>();
   for (const n of graph.nodes) {
+    // A call site of a shared layer is named after the layer it runs; its name is not a second layer's.
+    if (n.sharedWith !== undefined) continue;
     if (names.has(n.name)) {
       errors.push({
         kind: 'duplicate-name',
@@ -174,8 +181,20 @@ export function analyzeGraph(graph: ModelGraph): GraphAnalysis {
   const shapes: Record<string, Shape> = {};
   const params: Record<string, ParamCount> = {};
   const totals: ParamCount = { trainable: 0, nonTrainable: 0 };
+  // Input shapes of owners and call sites of shared layers, to check after the pass that their weights agree.
+  const sharedInputs = new Map<string, Shape[]>();
+  const owners = new Set<string>();
+  for (const n of graph.nodes) if (n.sharedWith !== undefined) owners.add(n.sharedWith);
   for (const id of order) {
     const node = byId.get(id)!;
+    const linkError = shareLinkError(node, byId);
+    if (linkError) {
+      errors.push(linkError);
+      continue;
+    }
+    const isCallSite = node.sharedWith !== undefined;
+    // A call site runs its owner's layer: the owner's config (and arg errors, reported on the owner) count.
+    const layerNode = isCallSite ? byId.get(node.sharedWith!)! : node;
     const spec = getLayerSpec(node.className);
     if (!spec) {
       errors.push({
@@ -186,12 +205,12 @@ export function analyzeGraph(graph: ModelGraph): GraphAnalysis {
       });
       continue;
     }
-    const config = fillConfig(node.className, node.config);
+    const config = fillConfig(node.className, layerNode.config);
     let argsOk = true;
     for (const arg of spec.args) {
       const reason = checkArgValue(arg, config[arg.key]);
       if (reason) {
-        errors.push({ kind: 'invalid-arg', nodeId: id, arg: arg.key, message: reason });
+        if (!isCallSite) errors.push({ kind: 'invalid-arg', nodeId: id, arg: arg.key, message: reason });
         argsOk = false;
       }
     }
@@ -222,16 +241,32 @@ export function analyzeGraph(graph: ModelGraph): GraphAnalysis {
     shapes[id] = result.shape;
     const count = spec.paramCount(inputShapes, config);
     params[id] = count;
+    if (isCallSite || owners.has(id)) sharedInputs.set(id, inputShapes);
+    if (isCallSite) continue;
     totals.trainable += count.trainable;
     totals.nonTrainable += count.nonTrainable;
   }
+  for (const node of graph.nodes) {
+    const owner = node.sharedWith === undefined ? undefined : byId.get(node.sharedWith);
+    if (!owner || !params[node.id] || !params[owner.id]) continue;
+    const e = shareShapeError(
+      node,
+      owner,
+      params[node.id],
+      params[owner.id],
+      sharedInputs.get(node.id)!,
+      sharedInputs.get(owner.id)!,
+    );
+    if (e) errors.push(e);
+  }
 
   const inputs: string[] = [];
-  const outputs: string[] = [];
+  const unordered: string[] = [];
   for (const n of graph.nodes) {
     if (n.className === 'InputLayer') inputs.push(n.id);
-    else if (!stuck.has(n.id) && !adj.outgoing.has(n.id)) outputs.push(n.id);
+    else if (!stuck.has(n.id) && !adj.outgoing.has(n.id)) unordered.push(n.id);
   }
+  const outputs = orderOutputs(graph, unordered, byId, errors);
   // Keras accepts an input no output uses, but tfjs-layers leaves it out of model.layers and every fit
   // would still have to feed it: almost always an Input dragged in and forgotten.
   if (outputs.length > 0) {

@@ -7,6 +7,7 @@ import {
   moveNode,
   removeNode,
   renameNode,
+  shareLayer,
   snakeCase,
   updateConfig,
 } from './edit';
@@ -108,5 +109,20 @@ describe('templates', () => {
       for (const e of g.edges) expect(x.get(e.source)!).toBeLessThan(x.get(e.target)!);
     }
     expect(analyzeGraph(mnistMlpGraph()).shapes.input_layer).toEqual([null, 28, 28, 1]);
+  });
+});
+
+describe('shared layers in edits', () => {
+  it('keeps one config and name per layer, and a removed owner hands the layer on', () => {
+    const r = shareLayer(binaryClassifierGraph(), 'dense_1', { x: 0, y: 0 });
+    if (!r.ok) throw new Error(r.reason);
+    expect(r.node).toMatchObject({ className: 'Dense', name: 'dense_1', sharedWith: 'dense_1' });
+    let g = must(updateConfig(r.graph, r.node.id, 'units', 7));
+    expect(g.nodes.filter((n) => n.name === 'dense_1').map((n) => n.config.units)).toEqual([7, 7]);
+    g = must(renameNode(g, 'dense_1', 'hidden'));
+    expect(g.nodes.filter((n) => n.name === 'hidden')).toHaveLength(2);
+    g = removeNode(g, 'dense_1');
+    expect(g.nodes.find((n) => n.id === r.node.id)!.sharedWith).toBeUndefined();
+    expect(shareLayer(g, 'input_layer', { x: 0, y: 0 }).ok).toBe(false);
   });
 });

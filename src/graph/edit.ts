@@ -43,7 +43,7 @@ export function addNode(
     config: fillConfig(className, {}),
     position: { ...position },
   };
-  return { graph: { nodes: [...graph.nodes, node], edges: graph.edges }, node };
+  return { graph: { ...graph, nodes: [...graph.nodes, node] }, node };
 }
 
 /** True when `to` can be reached from `from` along edges. */
@@ -86,7 +86,7 @@ export function connect(graph: ModelGraph, source: string, target: string, targe
   }
   const id = uniqueId(new Set(graph.edges.map((e) => e.id)), `${source}->${target}:${targetSlot}`);
   const edge: GraphEdge = { id, source, target, targetSlot };
-  return { ok: true, graph: { nodes: graph.nodes, edges: [...graph.edges, edge] } };
+  return { ok: true, graph: { ...graph, edges: [...graph.edges, edge] } };
 }
 
 /**
@@ -116,18 +116,73 @@ export function disconnect(graph: ModelGraph, edgeId: string): ModelGraph {
   const edge = graph.edges.find((e) => e.id === edgeId);
   if (!edge) return graph;
   const edges = graph.edges.filter((e) => e.id !== edgeId);
-  return { nodes: graph.nodes, edges: compactSlots(graph.nodes, edges, new Set([edge.target])) };
+  return { ...graph, edges: compactSlots(graph.nodes, edges, new Set([edge.target])) };
+}
+
+/**
+ * Adds another call site of `ownerId`'s layer (shared weights, as calling one Keras layer twice). It carries the
+ * owner's kind, name and config so it reads as that layer; connect its input like any node.
+ */
+export function shareLayer(
+  graph: ModelGraph,
+  ownerId: string,
+  position: { x: number; y: number },
+): { ok: true; graph: ModelGraph; node: GraphNode } | { ok: false; reason: string } {
+  const found = graph.nodes.find((n) => n.id === ownerId);
+  if (!found) return { ok: false, reason: `No layer with id ${ownerId}` };
+  const owner = found.sharedWith ? graph.nodes.find((n) => n.id === found.sharedWith) : found;
+  if (!owner) return { ok: false, reason: `${found.name} shares a layer that is not in the graph` };
+  if (owner.className === 'InputLayer')
+    return { ok: false, reason: 'An Input cannot be shared: connect it twice' };
+  const id = uniqueId(new Set(graph.nodes.map((n) => n.id)), `${owner.id}-call`);
+  const node: GraphNode = {
+    id,
+    className: owner.className,
+    name: owner.name,
+    config: { ...owner.config },
+    position: { ...position },
+    sharedWith: owner.id,
+  };
+  return { ok: true, graph: { ...graph, nodes: [...graph.nodes, node] }, node };
+}
+
+/**
+ * Removing the owner of a shared layer keeps the layer: its first remaining call site becomes the owner and
+ * the other call sites point at it.
+ */
+function promoteSharers(nodes: GraphNode[], removed: string): GraphNode[] {
+  const heir = nodes.find((n) => n.sharedWith === removed);
+  if (!heir) return nodes;
+  return nodes.map((n) => {
+    if (n.id === heir.id) {
+      const { sharedWith: _dropped, ...rest } = n;
+      return rest;
+    }
+    return n.sharedWith === removed ? { ...n, sharedWith: heir.id } : n;
+  });
 }
 
 export function removeNode(graph: ModelGraph, id: string): ModelGraph {
-  const nodes = graph.nodes.filter((n) => n.id !== id);
+  const nodes = promoteSharers(
+    graph.nodes.filter((n) => n.id !== id),
+    id,
+  );
   const touched = new Set(graph.edges.filter((e) => e.source === id).map((e) => e.target));
   const edges = graph.edges.filter((e) => e.source !== id && e.target !== id);
-  return { nodes, edges: compactSlots(nodes, edges, touched) };
+  const outputs = graph.outputs?.filter((o) => o.nodeId !== id);
+  return { ...graph, nodes, edges: compactSlots(nodes, edges, touched), ...(outputs ? { outputs } : {}) };
 }
 
 function replaceNode(graph: ModelGraph, id: string, change: (n: GraphNode) => GraphNode): ModelGraph {
-  return { nodes: graph.nodes.map((n) => (n.id === id ? change(n) : n)), edges: graph.edges };
+  return { ...graph, nodes: graph.nodes.map((n) => (n.id === id ? change(n) : n)) };
+}
+
+/** Applies `change` to a layer's owner and every call site of it. */
+function replaceLayer(graph: ModelGraph, layer: string, change: (n: GraphNode) => GraphNode): ModelGraph {
+  return {
+    ...graph,
+    nodes: graph.nodes.map((n) => (n.id === layer || n.sharedWith === layer ? change(n) : n)),
+  };
 }
 
 export function updateConfig(graph: ModelGraph, id: string, key: string, value: ArgValue): EditResult {
@@ -136,10 +191,10 @@ export function updateConfig(graph: ModelGraph, id: string, key: string, value: 
   const reason = validateArg(node.className, key, value);
   if (reason) return { ok: false, reason };
   const stored = Array.isArray(value) ? ([...value] as ArgValue) : value;
-  return {
-    ok: true,
-    graph: replaceNode(graph, id, (n) => ({ ...n, config: { ...n.config, [key]: stored } })),
-  };
+  // Every call site of a shared layer mirrors the owner's config: one layer, one config.
+  const layer = node.sharedWith ?? node.id;
+  const change = (n: GraphNode) => ({ ...n, config: { ...n.config, [key]: stored } });
+  return { ok: true, graph: replaceLayer(graph, layer, change) };
 }
 
 export function renameNode(graph: ModelGraph, id: string, name: string): EditResult {
@@ -153,10 +208,12 @@ export function renameNode(graph: ModelGraph, id: string, name: string): EditRes
         'A layer name starts with a letter or _ and uses only letters, digits, _ . - (at most 128 characters)',
     };
   }
-  if (graph.nodes.some((n) => n.id !== id && n.name === trimmed)) {
+  const layer = node.sharedWith ?? node.id;
+  const sameLayer = (n: GraphNode) => n.id === layer || n.sharedWith === layer;
+  if (graph.nodes.some((n) => !sameLayer(n) && n.name === trimmed)) {
     return { ok: false, reason: `The name "${trimmed}" is already used by another layer` };
   }
-  return { ok: true, graph: replaceNode(graph, id, (n) => ({ ...n, name: trimmed })) };
+  return { ok: true, graph: replaceLayer(graph, layer, (n) => ({ ...n, name: trimmed })) };
 }
 
 export function moveNode(graph: ModelGraph, id: string, position: { x: number; y: number }): ModelGraph {

@@ -20,9 +20,35 @@ export {
   updateConfig,
   renameNode,
   moveNode,
+  shareLayer,
   snakeCase,
   uniqueName,
   type EditResult,
 } from './edit';
-export { binaryClassifierGraph, multimodalGraph, mnistMlpGraph, blobsMlpGraph, TEMPLATES } from './templates';
+export {
+  binaryClassifierGraph,
+  multimodalGraph,
+  mnistMlpGraph,
+  blobsMlpGraph,
+  smallCnnGraph,
+  residualCnnGraph,
+  autoencoderGraph,
+  lstmClassifierGraph,
+  TEMPLATES,
+} from './templates';
+export { layerId, callSites } from './shared';
+export { OUTPUT_LOSSES } from './outputs';
+export { tfjsLimitations } from './tfjs-limits';
+export { toSequential, fromSequential, type SequentialResult } from './sequential';
+export { kerasPython } from './codegen/keras-python';
+export { tfjsJavascript } from './codegen/tfjs-javascript';
+export { DEFAULT_CODEGEN, type CodegenOptions } from './codegen/plan';
+export {
+  toKerasJson,
+  type KerasModelJson,
+  type KerasLayerJson,
+  type JsonObject,
+  type JsonValue,
+} from './formats/keras-json';
+export { fromKerasJson, type ImportResult } from './formats/keras-json-import';
 export { ACTIVATIONS } from './layers/common';

@@ -1,20 +1,49 @@
 import type { ArgSpec, ArgValue, LayerConfig, LayerSpec } from './types';
 import { Activation } from './layers/activation';
 import { Add } from './layers/add';
+import { Average } from './layers/average';
+import { AveragePooling2D } from './layers/average-pooling2d';
 import { BatchNormalization } from './layers/batch-normalization';
+import { Bidirectional } from './layers/bidirectional';
 import { Concatenate } from './layers/concatenate';
+import { Conv1D } from './layers/conv1d';
 import { Conv2D } from './layers/conv2d';
+import { Conv2DTranspose } from './layers/conv2d-transpose';
+import { Cropping2D } from './layers/cropping2d';
 import { Dense } from './layers/dense';
+import { DepthwiseConv2D } from './layers/depthwise-conv2d';
 import { Dropout } from './layers/dropout';
+import { Embedding } from './layers/embedding';
 import { Flatten } from './layers/flatten';
+import { GaussianNoise } from './layers/gaussian-noise';
 import { GlobalAveragePooling2D } from './layers/global-average-pooling2d';
+import { GlobalMaxPooling2D } from './layers/global-max-pooling2d';
+import { GRU } from './layers/gru';
 import { InputLayer } from './layers/input-layer';
+import { LayerNormalization } from './layers/layer-normalization';
+import { LeakyReLU } from './layers/leaky-relu';
+import { LSTM } from './layers/lstm';
 import { MaxPooling2D } from './layers/max-pooling2d';
+import { Maximum } from './layers/maximum';
+import { Multiply } from './layers/multiply';
 import { Normalization } from './layers/normalization';
+import { Permute } from './layers/permute';
+import { ReLU } from './layers/relu';
+import { RepeatVector } from './layers/repeat-vector';
 import { Rescaling } from './layers/rescaling';
 import { Reshape } from './layers/reshape';
+import { SeparableConv2D } from './layers/separable-conv2d';
+import { SimpleRNN } from './layers/simple-rnn';
+import { Softmax } from './layers/softmax';
+import { SpatialDropout2D } from './layers/spatial-dropout2d';
+import { Subtract } from './layers/subtract';
+import { UpSampling2D } from './layers/up-sampling2d';
+import { ZeroPadding2D } from './layers/zero-padding2d';
 
-/** Palette order: inputs first, then roughly the order a model is built in. */
+/**
+ * Palette order: the foundation's kinds first (inputs, then roughly the order a model is built in), then the
+ * issue-4 kinds grouped by what they are for.
+ */
 const SPECS: readonly LayerSpec[] = [
   InputLayer,
   Dense,
@@ -30,6 +59,32 @@ const SPECS: readonly LayerSpec[] = [
   Reshape,
   Concatenate,
   Add,
+  Embedding,
+  SimpleRNN,
+  LSTM,
+  GRU,
+  Bidirectional,
+  Conv1D,
+  DepthwiseConv2D,
+  SeparableConv2D,
+  Conv2DTranspose,
+  AveragePooling2D,
+  GlobalMaxPooling2D,
+  LayerNormalization,
+  GaussianNoise,
+  SpatialDropout2D,
+  UpSampling2D,
+  ZeroPadding2D,
+  Cropping2D,
+  RepeatVector,
+  Permute,
+  ReLU,
+  LeakyReLU,
+  Softmax,
+  Multiply,
+  Average,
+  Subtract,
+  Maximum,
 ];
 
 const BY_NAME: ReadonlyMap<string, LayerSpec> = new Map(SPECS.map((s) => [s.className, s]));
@@ -90,10 +145,14 @@ function kindReason(arg: ArgSpec, value: ArgValue): string | null {
     case 'string':
       return typeof value === 'string' && value.length > 0 ? null : `${key} must be a non-empty string`;
     case 'intTuple': {
-      const n = arg.length ?? 2;
+      const lengths = [arg.length ?? 2, ...(arg.lengths ?? [])];
       const good = (v: unknown) => isInt(v) && inBounds(arg, v);
-      const okValue = Array.isArray(value) ? value.length === n && value.every(good) : good(value);
-      return okValue ? null : `${key} must be an integer${bounds(arg)} or a list of ${n} such integers`;
+      const okValue = Array.isArray(value)
+        ? lengths.includes(value.length) && value.every(good)
+        : good(value);
+      return okValue
+        ? null
+        : `${key} must be an integer${bounds(arg)} or a list of ${lengths.join(' or ')} such integers`;
     }
     case 'shape':
       return Array.isArray(value) ? null : `${key} must be a list of dimensions`;

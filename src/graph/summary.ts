@@ -2,6 +2,7 @@ import type { GraphAnalysis, GraphEdge, ModelGraph, ParamCount } from './types';
 import { analyzeGraph } from './analyze';
 import { formatShape } from './shape';
 import { renderTable, type RichColumn } from './rich-table';
+import { callSites } from './shared';
 
 export { formatShape };
 
@@ -31,28 +32,37 @@ export interface SummaryTable {
 export const KERAS_SUMMARY_WIDTH = 76;
 
 /**
- * Keras's layer order (keras/src/ops/function.py `map_graph`): depth is the longest path to an output, layers
- * sort by decreasing depth, ties by first visit in a depth-first walk from each output through inputs in order.
- * Inputs no output depends on come last (depth 0, visit index -1).
+ * Keras's layer order (keras/src/ops/function.py `map_graph`): a call site's depth is the longest path to an
+ * output, raised to the deepest call of the same layer; a layer's depth is its deepest call. Layers sort by
+ * decreasing depth, ties by the first visit of any of their calls in a depth-first walk from each output
+ * through inputs in order. Inputs no output depends on come last (depth 0, visit index -1).
  */
-function kerasOrder(graph: ModelGraph, analysis: GraphAnalysis, incoming: Map<string, GraphEdge[]>) {
+function kerasOrder(
+  analysis: GraphAnalysis,
+  incoming: Map<string, GraphEdge[]>,
+  layerOf: (id: string) => string,
+) {
   const visitIndex = new Map<string, number>();
   const postOrder: string[] = [];
   const finished = new Set<string>();
   const walk = (id: string) => {
     if (finished.has(id)) return;
-    if (!visitIndex.has(id)) visitIndex.set(id, visitIndex.size);
+    const layer = layerOf(id);
+    if (!visitIndex.has(layer)) visitIndex.set(layer, visitIndex.size);
     finished.add(id);
     for (const e of incoming.get(id) ?? []) walk(e.source);
     postOrder.push(id);
   };
   for (const out of analysis.outputs) walk(out);
+  const nodeDepth = new Map<string, number>();
   const depth = new Map<string, number>();
   for (let i = postOrder.length - 1; i >= 0; i--) {
     const id = postOrder[i];
-    const d = depth.get(id) ?? 0;
-    depth.set(id, d);
-    for (const e of incoming.get(id) ?? []) depth.set(e.source, Math.max(d + 1, depth.get(e.source) ?? 0));
+    const d = Math.max(nodeDepth.get(id) ?? 0, depth.get(layerOf(id)) ?? 0);
+    depth.set(layerOf(id), d);
+    nodeDepth.set(id, d);
+    for (const e of incoming.get(id) ?? [])
+      nodeDepth.set(e.source, Math.max(d + 1, nodeDepth.get(e.source) ?? 0));
   }
   for (const id of analysis.inputs) {
     if (!depth.has(id)) {
@@ -69,7 +79,11 @@ function kerasOrder(graph: ModelGraph, analysis: GraphAnalysis, incoming: Map<st
   return { ids, sequentialLike };
 }
 
-/** Structured summary for the UI table; `summary()` renders the same rows as Keras text. */
+/**
+ * Structured summary for the UI table; `summary()` renders the same rows as Keras text. A shared layer is
+ * one row: its params once, "Connected to" listing every call's inputs as `layer[call][0]` in call order,
+ * and (as Keras 3 prints) the output shape of its last call.
+ */
 export function summaryRows(graph: ModelGraph, analysis: GraphAnalysis = analyzeGraph(graph)): SummaryTable {
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const incoming = new Map<string, GraphEdge[]>();
@@ -78,10 +92,16 @@ export function summaryRows(graph: ModelGraph, analysis: GraphAnalysis = analyze
     (incoming.get(e.target) ?? incoming.set(e.target, []).get(e.target)!).push(e);
   }
   for (const list of incoming.values()) list.sort((a, b) => a.targetSlot - b.targetSlot);
-  const { ids, sequentialLike } = kerasOrder(graph, analysis, incoming);
+  const layerOf = (id: string) => {
+    const node = byId.get(id)!;
+    return node.sharedWith !== undefined && byId.has(node.sharedWith) ? node.sharedWith : id;
+  };
+  const { ids, sequentialLike } = kerasOrder(analysis, incoming, layerOf);
+  const { byLayer, callIndex } = callSites(graph, analysis.order);
   const rows = ids.map((id): SummaryRow => {
     const node = byId.get(id)!;
-    const shape = analysis.shapes[id];
+    const calls = byLayer.get(id) ?? [id];
+    const shape = analysis.shapes[calls[calls.length - 1]];
     const p = analysis.params[id];
     return {
       nodeId: id,
@@ -89,11 +109,19 @@ export function summaryRows(graph: ModelGraph, analysis: GraphAnalysis = analyze
       className: node.className,
       outputShape: shape ? formatShape(shape) : '?',
       params: p ? p.trainable + p.nonTrainable : 0,
-      // Each layer is applied once, so its node index and tensor index are always 0.
-      connectedTo: (incoming.get(id) ?? []).map((e) => `${byId.get(e.source)!.name}[0][0]`),
+      connectedTo: calls.flatMap((call) =>
+        (incoming.get(call) ?? []).map(
+          (e) => `${byId.get(layerOf(e.source))!.name}[${callIndex.get(e.source) ?? 0}][0]`,
+        ),
+      ),
     };
   });
-  return { rows, totals: { ...analysis.totals }, sequentialLike };
+  return {
+    rows,
+    totals: { ...analysis.totals },
+    // Keras shows "Connected to" for a shared layer even in a chain: its calls are what the column explains.
+    sequentialLike: sequentialLike && [...byLayer.values()].every((calls) => calls.length === 1),
+  };
 }
 
 /** Python's `f"{n:,}"`. */

@@ -22,6 +22,12 @@ export interface GraphNode {
   config: LayerConfig;
   /** Where the editor draws the node; carried so a saved or shared graph reopens as it was laid out. */
   position: { x: number; y: number };
+  /**
+   * Set on a second (third…) call site of a shared layer: the id of the node that owns the layer. The call site
+   * has its own edges but no weights or config of its own: the owner's config and weights are used, as when
+   * Keras code calls one layer object twice. Owners never share with another node (no chains).
+   */
+  sharedWith?: string;
 }
 
 export interface GraphEdge {
@@ -34,9 +40,21 @@ export interface GraphEdge {
   targetSlot: number;
 }
 
+/** Per-output training metadata: Keras `compile(loss={name: …}, loss_weights={name: …})`. */
+export interface OutputSpec {
+  /** An output node (one nothing consumes). */
+  nodeId: string;
+  /** Keras loss name, one of OUTPUT_LOSSES; absent means the experiment's loss. */
+  loss?: string;
+  /** Weight of this output's loss in the total; absent means 1. */
+  lossWeight?: number;
+}
+
 export interface ModelGraph {
   nodes: GraphNode[];
   edges: GraphEdge[];
+  /** Optional: the order of the model's outputs and their losses; outputs not listed follow in node order. */
+  outputs?: OutputSpec[];
 }
 
 export interface ParamCount {
@@ -54,6 +72,8 @@ export type GraphError =
   | { kind: 'unknown-layer'; nodeId: string; className: string; message: string }
   | { kind: 'duplicate-name'; nodeId: string; name: string; message: string }
   | { kind: 'unused-input'; nodeId: string; message: string }
+  | { kind: 'shared-layer'; nodeId: string; message: string }
+  | { kind: 'invalid-output'; nodeId: string; message: string }
   | { kind: 'no-output'; message: string }
   | { kind: 'no-input'; message: string };
 
@@ -72,6 +92,13 @@ export interface ArgSpec {
   max?: number;
   /** Tuple length for `intTuple` args (kernel_size, strides, pool_size…). */
   length?: number;
+  /** Other tuple lengths an `intTuple` also accepts (ZeroPadding2D: [h, w] or [top, bottom, left, right]). */
+  lengths?: readonly number[];
+  /**
+   * Keras's own default when Kiln's `default` differs (GRU reset_after: tfjs-layers 4.22 only implements
+   * False). Code generation compares against this, so exported Keras code says what Kiln runs.
+   */
+  kerasDefault?: ArgValue;
   nullable?: boolean;
   /** Bounds are inclusive unless these say otherwise (Dropout's rate must stay below 1, epsilon above 0). */
   exclusiveMin?: boolean;
@@ -104,12 +131,19 @@ export interface LayerSpec {
   category: LayerCategory;
   /** One line: what the layer does, for the palette and the docs. */
   description: string;
+  /** In-app docs: what the layer does, input → output shape, and where tfjs-layers 4.22 differs from Keras. */
+  docs: string;
   /** How many input tensors it takes; InputLayer takes none. */
   inputs: { min: number; max: number };
   args: readonly ArgSpec[];
   /** Output shape from input shapes (batch dim included) and a config already filled with defaults. */
   inferShape(inputs: Shape[], config: LayerConfig): InferResult;
   paramCount(inputs: Shape[], config: LayerConfig): ParamCount;
+  /**
+   * Why tfjs-layers 4.22 cannot build this (valid Keras) config, or null. Kept apart from validation: the graph
+   * stays a correct Keras model (and exports as one), but training in the browser refuses it up front.
+   */
+  tfjsLimitation?(config: LayerConfig): string | null;
 }
 
 /** What `analyzeGraph` knows about a graph: everything the editor, the summary and the builder need. */
@@ -122,7 +156,8 @@ export interface GraphAnalysis {
   errors: GraphError[];
   /** InputLayer ids, in `graph.nodes` order: the model's inputs. */
   inputs: string[];
-  /** Non-input nodes nothing consumes, in `graph.nodes` order: the model's outputs. */
+  /** Non-input nodes nothing consumes: the model's outputs, in `graph.outputs` order, then `graph.nodes` order. */
   outputs: string[];
+  /** Each layer once: a shared layer's call sites repeat its count in `params` but add to the totals once. */
   totals: ParamCount;
 }

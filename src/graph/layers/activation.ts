@@ -6,6 +6,7 @@ export const Activation: LayerSpec = {
   label: 'Activation',
   category: 'activation',
   description: 'Applies an activation function element-wise.',
+  docs: 'Applies `activation` to every element; nothing is learned. Input → output: any shape, unchanged.',
   inputs: { min: 1, max: 1 },
   args: [activationArg('relu')],
   inferShape: ([input]) => ok([...input]),

@@ -6,6 +6,7 @@ export const BatchNormalization: LayerSpec = {
   label: 'BatchNormalization',
   category: 'normalization',
   description: 'Normalizes each feature with batch statistics in training and moving averages at inference.',
+  docs: "Normalizes each feature along `axis` with the batch's mean and variance while training and with moving averages at inference, then scales by gamma and shifts by beta. Input → output: any shape, unchanged. Params: 2·C trainable (gamma, beta) and 2·C non-trainable (moving mean, variance).",
   inputs: { min: 1, max: 1 },
   args: [
     {

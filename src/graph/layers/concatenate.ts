@@ -7,6 +7,7 @@ export const Concatenate: LayerSpec = {
   label: 'Concatenate',
   category: 'merging',
   description: 'Joins its inputs along `axis`; every other dimension must match.',
+  docs: 'Joins two or more tensors along `axis`. Input → output: (None, a) and (None, b) → (None, a + b); every other dimension must match.',
   inputs: { min: 2, max: 64 },
   args: [
     { key: 'axis', label: 'Axis', kind: 'int', default: -1, min: -6, max: 5, help: 'Axis to join along.' },

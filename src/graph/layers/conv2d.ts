@@ -40,6 +40,7 @@ export const Conv2D: LayerSpec = {
   label: 'Conv2D',
   category: 'convolution',
   description: 'Slides `filters` learned kernels over height and width (channels last).',
+  docs: "Slides `filters` learned kh×kw kernels over height and width, channels last. Input → output: (None, H, W, C) → (None, H′, W′, filters), where H′ = ceil((H − kh + 1) / stride) for 'valid' and ceil(H / stride) for 'same'. Params: kh·kw·C·filters + filters.",
   inputs: { min: 1, max: 1 },
   args: [
     {

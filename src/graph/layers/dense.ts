@@ -7,6 +7,7 @@ export const Dense: LayerSpec = {
   label: 'Dense',
   category: 'core',
   description: 'Fully connected layer: output = activation(input · kernel + bias) over the last axis.',
+  docs: 'Every output unit is a weighted sum of every input on the last axis, plus a bias. Input → output: (None, …, d) → (None, …, units). Params: d·units + units.',
   inputs: { min: 1, max: 1 },
   args: [
     { key: 'units', label: 'Units', kind: 'int', default: 32, min: 1, help: 'Size of the output.' },

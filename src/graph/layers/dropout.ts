@@ -7,6 +7,7 @@ export const Dropout: LayerSpec = {
   category: 'regularization',
   description:
     'During training, zeroes a random fraction `rate` of inputs and scales the rest by 1/(1 − rate).',
+  docs: 'While training, sets a random fraction `rate` of inputs to 0 and scales the rest by 1/(1 − rate); at inference it does nothing. Input → output: unchanged.',
   inputs: { min: 1, max: 1 },
   args: [
     {

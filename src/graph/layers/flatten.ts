@@ -7,6 +7,7 @@ export const Flatten: LayerSpec = {
   label: 'Flatten',
   category: 'reshaping',
   description: 'Flattens every axis but the batch into one: (None, 28, 28, 1) becomes (None, 784).',
+  docs: 'Unrolls every non-batch axis into one. Input → output: (None, 28, 28, 1) → (None, 784). tfjs-layers 4.22 rejects a rank-2 input, which Keras passes through.',
   inputs: { min: 1, max: 1 },
   args: [],
   inferShape([input]) {

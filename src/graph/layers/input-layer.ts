@@ -20,6 +20,7 @@ export const InputLayer: LayerSpec = {
   label: 'Input',
   category: 'input',
   description: 'An entry point of the model: declares the shape and dtype of one input tensor.',
+  docs: 'Where data enters the model: declares the shape (with the batch dimension as None) and dtype of one input. Input → output: none → batch_shape.',
   inputs: { min: 0, max: 0 },
   args: [
     {

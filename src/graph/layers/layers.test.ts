@@ -15,11 +15,12 @@ function shapeOf(className: string, inputs: Shape[], config: LayerConfig = {}): 
 }
 
 describe('registry', () => {
-  it('has the 14 kinds, each with a description and valid defaults', () => {
+  it('has the 40 kinds, each with a description, docs with the shape contract, and valid defaults', () => {
     const specs = listLayerSpecs();
-    expect(specs).toHaveLength(14);
+    expect(specs).toHaveLength(40);
     for (const spec of specs) {
       expect(spec.description.length).toBeGreaterThan(10);
+      expect(spec.docs, spec.className).toMatch(/Input → output/);
       for (const arg of spec.args) expect(validateArg(spec.className, arg.key, arg.default)).toBeNull();
     }
   });

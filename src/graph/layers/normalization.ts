@@ -13,6 +13,7 @@ export const Normalization: LayerSpec = {
   category: 'normalization',
   description:
     'Standardizes features with a mean and variance adapted from the data: (x − mean) / √variance.',
+  docs: 'Standardizes features with a mean and variance adapted from the training data (Keras 3; Kiln adds it to tfjs, which lacks it). Input → output: unchanged. Params: 2·C + 1 non-trainable (mean, variance, count).',
   inputs: { min: 1, max: 1 },
   args: [
     {

@@ -6,6 +6,7 @@ export const Rescaling: LayerSpec = {
   label: 'Rescaling',
   category: 'normalization',
   description: 'Multiplies by `scale` and adds `offset`, e.g. 1/255 maps pixels to [0, 1].',
+  docs: 'Computes input · scale + offset, e.g. scale 1/255 maps pixels to [0, 1]. Input → output: unchanged.',
   inputs: { min: 1, max: 1 },
   args: [
     { key: 'scale', label: 'Scale', kind: 'float', default: 1 / 255, help: 'Multiplier applied first.' },

@@ -22,6 +22,7 @@ export const Reshape: LayerSpec = {
   label: 'Reshape',
   category: 'reshaping',
   description: 'Rearranges the same values into `target_shape` (batch excluded); one dim may be -1.',
+  docs: 'Rearranges the same values into `target_shape` (batch excluded); one entry may be -1 and is inferred. Input → output: (None, 12) with [3, -1] → (None, 3, 4).',
   inputs: { min: 1, max: 1 },
   args: [
     {

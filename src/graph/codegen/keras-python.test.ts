@@ -1,0 +1,80 @@
+/// <reference types="node" />
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { kerasPython } from './keras-python';
+import { TEMPLATES } from '../templates';
+import { shareLayer, connect } from '../edit';
+import { graphOf } from '../test-helpers';
+
+const python = spawnSync('python3', ['--version']).status === 0;
+const dir = mkdtempSync(join(tmpdir(), 'kiln-py-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Null when the file compiles; the compiler's message otherwise. */
+function pyCompile(name: string, code: string): string | null {
+  const file = join(dir, `${name}.py`);
+  writeFileSync(file, code);
+  const r = spawnSync('python3', ['-m', 'py_compile', file], { encoding: 'utf8' });
+  return r.status === 0 ? null : r.stderr;
+}
+
+describe('Keras Python', () => {
+  it.each(TEMPLATES.map((t) => [t.id, t] as const))(
+    '%s compiles with python3 -m py_compile',
+    (id, template) => {
+      const code = kerasPython(template.build(), { earlyStoppingPatience: 3 });
+      expect(code).toMatch(/keras\.Model\(inputs=\[/);
+      if (!python) {
+        console.warn('python3 is not installed: skipping the py_compile check of the generated Keras code');
+        return;
+      }
+      expect(pyCompile(id.replace(/-/g, '_'), code)).toBeNull();
+    },
+  );
+
+  it('writes only non-default args, Keras spellings, and shared layers once', () => {
+    let g = graphOf(
+      [
+        ['img', 'InputLayer', { batch_shape: [null, 8, 8, 3] }],
+        ['pad', 'ZeroPadding2D', { padding: [1, 2, 3, 4] }],
+        ['conv', 'Conv2D', { filters: 4, kernel_size: [3, 3], padding: 'same' }],
+        ['gap', 'GlobalAveragePooling2D'],
+        ['seq', 'InputLayer', { batch_shape: [null, 5, 3], dtype: 'int32' }],
+        ['bi', 'Bidirectional', { layer: 'GRU', units: 4, merge_mode: 'sum' }],
+        ['cat', 'Concatenate'],
+      ],
+      [
+        ['img', 'pad'],
+        ['pad', 'conv'],
+        ['conv', 'gap'],
+        ['seq', 'bi'],
+        ['gap', 'cat', 0],
+        ['bi', 'cat', 1],
+      ],
+    );
+    const shared = shareLayer(g, 'conv', { x: 0, y: 0 });
+    if (!shared.ok) throw new Error(shared.reason);
+    const linked = connect(shared.graph, 'img', shared.node.id, 0);
+    if (!linked.ok) throw new Error(linked.reason);
+    g = linked.graph;
+    const code = kerasPython(g, { loss: 'mean_squared_error' });
+    expect(code).toContain('layers.ZeroPadding2D(padding=((1, 2), (3, 4)), name="pad")(img)');
+    expect(code).toContain(
+      'conv_layer = layers.Conv2D(filters=4, kernel_size=(3, 3), padding="same", name="conv")  # shared',
+    );
+    // Calls are numbered in the order the model runs them: the call on img comes first.
+    expect(code).toContain('conv = conv_layer(img)');
+    expect(code).toContain('conv_call1 = conv_layer(pad)');
+    expect(code).toContain('seq = keras.Input(shape=(5, 3), dtype="int32", name="seq")');
+    // Kiln's GRU default differs from Keras's, so it is written out.
+    expect(code).toContain(
+      'layers.Bidirectional(layers.GRU(units=4, reset_after=False), merge_mode="sum", name="bi")',
+    );
+    expect(code).toMatch(/outputs=\[cat, conv\]/);
+    expect(code).toContain('loss={"cat": "mean_squared_error", "conv": "mean_squared_error"}');
+    if (python) expect(pyCompile('mixed', code)).toBeNull();
+  });
+});

@@ -1,0 +1,117 @@
+import type { ArgValue, GraphNode, ModelGraph } from '../types';
+import { DEFAULT_CODEGEN, kerasArgs, outputLosses, outputWeights, plan, type CodegenOptions } from './plan';
+import { sides } from '../layers/padding-sides';
+
+/** A Python literal: tuples for lists (Keras's own spelling of shapes and windows), None/True/False. */
+function py(value: ArgValue): string {
+  if (value === null) return 'None';
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') return String(value);
+  const items = value.map((v) => (v === null ? 'None' : String(v)));
+  return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
+}
+
+/** Kiln's flat four sides back to Keras's ((top, bottom), (left, right)). */
+function pySides(value: ArgValue): string {
+  if (!Array.isArray(value) || value.length !== 4) return py(value);
+  const [t, b, l, r] = sides(value);
+  return `((${t}, ${b}), (${l}, ${r}))`;
+}
+
+const RNN_KEYS = [
+  'units',
+  'activation',
+  'recurrent_activation',
+  'use_bias',
+  'return_sequences',
+  'reset_after',
+];
+
+/** `layers.Kind(arg=value, …, name="…")` for one layer. */
+function constructor(node: GraphNode): string {
+  const args = kerasArgs(node.className, node.config);
+  if (node.className === 'Bidirectional') {
+    const inner = args.filter(
+      ([k]) => RNN_KEYS.includes(k) && !(k === 'reset_after' && node.config.layer !== 'GRU'),
+    );
+    const cell = (node.config.layer as string | undefined) ?? 'LSTM';
+    const outer = args.filter(([k]) => k === 'merge_mode');
+    // Keras requires `units`; filled config always has it.
+    if (!inner.some(([k]) => k === 'units')) inner.unshift(['units', node.config.units ?? 32]);
+    const innerText = `layers.${cell}(${inner.map(([k, v]) => `${k}=${py(v)}`).join(', ')})`;
+    return `layers.Bidirectional(${[innerText, ...outer.map(([k, v]) => `${k}=${py(v)}`), `name=${py(node.name)}`].join(', ')})`;
+  }
+  const text = args.map(([k, v]) => `${k}=${k === 'padding' || k === 'cropping' ? pySides(v) : py(v)}`);
+  return `layers.${node.className}(${[...text, `name=${py(node.name)}`].join(', ')})`;
+}
+
+function optimizer(o: Required<CodegenOptions>): string {
+  const cls = { adam: 'Adam', sgd: 'SGD', rmsprop: 'RMSprop' }[o.optimizer];
+  return `keras.optimizers.${cls}(learning_rate=${o.learningRate})`;
+}
+
+/**
+ * The graph as Keras 3 Python with the functional API: inputs, one line per layer call (a shared layer is
+ * created once and called at each call site), the model, compile and fit.
+ */
+export function kerasPython(graph: ModelGraph, options: CodegenOptions = {}): string {
+  const o = { ...DEFAULT_CODEGEN, earlyStoppingPatience: undefined, ...options } as Required<CodegenOptions>;
+  const p = plan(graph);
+  const lines = ['import keras', 'from keras import layers', ''];
+  for (const [ownerId, variable] of p.sharedLayer) {
+    lines.push(`${variable} = ${constructor(p.byId.get(ownerId)!)}  # shared: one set of weights`);
+  }
+  for (const node of p.order) {
+    const out = p.tensor.get(node.id)!;
+    if (node.className === 'InputLayer') {
+      const shape = (node.config.batch_shape as (number | null)[]).slice(1);
+      const dtype = node.config.dtype === 'int32' ? ', dtype="int32"' : '';
+      lines.push(`${out} = keras.Input(shape=${py(shape)}${dtype}, name=${py(node.name)})`);
+      continue;
+    }
+    const ins = p.sources.get(node.id)!.map((s) => p.tensor.get(s)!);
+    const arg = ins.length === 1 ? ins[0] : `[${ins.join(', ')}]`;
+    const layer = p.sharedLayer.get(node.sharedWith ?? node.id) ?? constructor(node);
+    lines.push(`${out} = ${layer}(${arg})`);
+  }
+  const { inputs, outputs } = p.analysis;
+  const list = (ids: string[]) => `[${ids.map((id) => p.tensor.get(id)).join(', ')}]`;
+  lines.push(
+    '',
+    `model = keras.Model(inputs=${list(inputs)}, outputs=${list(outputs)}, name=${py(o.modelName)})`,
+  );
+  const names = outputs.map((id) => p.byId.get(id)!.name);
+  const losses = outputLosses(graph, outputs, o.loss);
+  const weights = outputWeights(graph, outputs);
+  const dict = (values: string[]) => `{${names.map((n, i) => `${py(n)}: ${values[i]}`).join(', ')}}`;
+  const loss = outputs.length === 1 ? py(losses[0]) : dict(losses.map((l) => py(l)));
+  const lossWeights = weights.some((w) => w !== 1) ? `,\n    loss_weights=${dict(weights.map(String))}` : '';
+  lines.push(
+    'model.summary()',
+    '',
+    'model.compile(',
+    `    optimizer=${optimizer(o)},`,
+    `    loss=${loss}${lossWeights},`,
+    `    metrics=[${o.metrics.map((m) => py(m)).join(', ')}],`,
+    ')',
+    '',
+    `# x: ${inputs.length === 1 ? 'an array' : `a list of ${inputs.length} arrays`} shaped like the inputs above; ` +
+      `y: ${outputs.length === 1 ? 'the targets' : `a list of ${outputs.length} target arrays`}.`,
+  );
+  const callbacks =
+    o.earlyStoppingPatience !== undefined
+      ? `,\n    callbacks=[keras.callbacks.EarlyStopping(monitor="val_loss", patience=${o.earlyStoppingPatience}, restore_best_weights=True)]`
+      : '';
+  lines.push(
+    'history = model.fit(',
+    '    x,',
+    '    y,',
+    `    epochs=${o.epochs},`,
+    `    batch_size=${o.batchSize},`,
+    `    validation_split=${o.validationSplit}${callbacks},`,
+    ')',
+    '',
+  );
+  return lines.join('\n');
+}
