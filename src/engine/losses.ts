@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { LossName } from '../experiment/spec';
+import type { KerasLossName, LossConfig, LossName } from '../experiment/spec';
+import { lossFn } from './compile/losses';
 
 /** Per-batch mean loss from targets and the model's output (probabilities, as Keras losses expect by default). */
 export type LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
@@ -7,16 +8,12 @@ export type LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
 export type AccuracyFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
 
 /**
- * Keras's loss names mapped to tfjs-layers' implementations of the same formulas (they clip probabilities
- * with epsilon exactly as Keras does), averaged over the batch like `model.fit` reports them.
+ * The batch loss for a Keras loss name or config (`{ name, from_logits, delta }`), with Keras's exact formula,
+ * ε-clipping and `sum_over_batch_size` reduction — see compile/losses.ts. The original spec names
+ * (`compile.loss`) are Keras names too, so both spec fields go through here.
  */
-export function lossFunction(name: LossName): LossFn {
-  const perSample = {
-    categorical_crossentropy: tf.metrics.categoricalCrossentropy,
-    binary_crossentropy: tf.metrics.binaryCrossentropy,
-    mean_squared_error: tf.metrics.meanSquaredError,
-  }[name];
-  return (yTrue, yPred) => tf.mean(perSample(yTrue, yPred)) as tf.Scalar;
+export function lossFunction(loss: LossName | KerasLossName | LossConfig): LossFn {
+  return lossFn(loss);
 }
 
 /**

@@ -1,0 +1,80 @@
+/**
+ * Where checkpoints live. The interface is what ModelCheckpoint's save requests need and what the UI needs
+ * to list and restore them; the browser implementation (IndexedDB, in the worker) is the loop's integration,
+ * and `MemoryCheckpointStore` serves tests and runs without persistence.
+ *
+ * Weights are plain typed arrays (read back once per save with `await tensor.data()`), so a checkpoint is
+ * structured-cloneable: it can go into IndexedDB or across the worker boundary as is.
+ */
+export interface StoredWeight {
+  name: string;
+  shape: number[];
+  dtype: 'float32' | 'int32';
+  data: Float32Array | Int32Array;
+}
+
+export interface CheckpointMeta {
+  /** The formatted filepath; saving under an existing key replaces that checkpoint (Keras overwrites). */
+  key: string;
+  /** The run it belongs to, so one store can hold several experiments. */
+  runId: string;
+  epoch: number;
+  monitor: string;
+  value: number | null;
+  weightsOnly: boolean;
+  /** Milliseconds since the epoch, for ordering. */
+  savedAt: number;
+  bytes: number;
+}
+
+export interface Checkpoint extends CheckpointMeta {
+  weights: StoredWeight[];
+  /** Optimizer slots and step count, absent for `save_weights_only` (Keras saves them with the full model). */
+  optimizer?: StoredWeight[];
+}
+
+export interface CheckpointStore {
+  put(checkpoint: Checkpoint): Promise<void>;
+  /** Newest first. */
+  list(runId: string): Promise<CheckpointMeta[]>;
+  get(runId: string, key: string): Promise<Checkpoint | null>;
+  delete(runId: string, key: string): Promise<void>;
+}
+
+export function checkpointBytes(weights: StoredWeight[], optimizer: StoredWeight[] = []): number {
+  return [...weights, ...optimizer].reduce((n, w) => n + w.data.byteLength, 0);
+}
+
+function metaOf(checkpoint: Checkpoint): CheckpointMeta {
+  const { key, runId, epoch, monitor, value, weightsOnly, savedAt, bytes } = checkpoint;
+  return { key, runId, epoch, monitor, value, weightsOnly, savedAt, bytes };
+}
+
+export class MemoryCheckpointStore implements CheckpointStore {
+  private readonly items = new Map<string, Checkpoint>();
+
+  async put(checkpoint: Checkpoint): Promise<void> {
+    // Copies, so later changes to the caller's arrays cannot alter a stored checkpoint (IndexedDB clones too).
+    const copy = (ws: StoredWeight[]) => ws.map((w) => ({ ...w, shape: [...w.shape], data: w.data.slice() }));
+    this.items.set(`${checkpoint.runId}\u0000${checkpoint.key}`, {
+      ...checkpoint,
+      weights: copy(checkpoint.weights),
+      ...(checkpoint.optimizer ? { optimizer: copy(checkpoint.optimizer) } : {}),
+    });
+  }
+
+  async list(runId: string): Promise<CheckpointMeta[]> {
+    return [...this.items.values()]
+      .filter((c) => c.runId === runId)
+      .map(metaOf)
+      .sort((a, b) => b.savedAt - a.savedAt || b.epoch - a.epoch);
+  }
+
+  async get(runId: string, key: string): Promise<Checkpoint | null> {
+    return this.items.get(`${runId}\u0000${key}`) ?? null;
+  }
+
+  async delete(runId: string, key: string): Promise<void> {
+    this.items.delete(`${runId}\u0000${key}`);
+  }
+}
