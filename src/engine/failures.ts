@@ -12,6 +12,11 @@ export class EngineFailure extends Error {
     this.kind = kind;
     this.hints = hints;
   }
+
+  /** The failure as the page receives it; subclasses with more facts (device/device-failure.ts) add them. */
+  toFailure(): TrainFailure {
+    return { kind: this.kind, message: this.message, hints: this.hints };
+  }
 }
 
 /** Where the run was when the error happened: the same tfjs error means different things in each. */
@@ -34,10 +39,12 @@ function graphErrors(error: unknown): GraphErrorLike[] | null {
 
 const OUT_OF_MEMORY = /out of memory|OOM|allocat|exceeds the max buffer size|texture size|too large/i;
 const DEVICE_LOST = /device (was |is )?lost|AbortError|context lost|CONTEXT_LOST/i;
+/** What a WebGPU validation failure looks like once it surfaces as a rejected readback (see the notes). */
+const DEVICE_ERROR = /GPUValidationError|Invalid (Buffer|BindGroup|CommandBuffer)|OperationError.*mapAsync/i;
 
 /** Turns anything thrown during a run into a typed failure the UI can explain; never throws. */
 export function toFailure(error: unknown, phase: Phase): TrainFailure {
-  if (error instanceof EngineFailure) return { kind: error.kind, message: error.message, hints: error.hints };
+  if (error instanceof EngineFailure) return error.toFailure();
   if (error instanceof DataError) return { kind: 'data', message: error.message, hints: error.hints };
 
   const graph = graphErrors(error);
@@ -74,6 +81,16 @@ export function toFailure(error: unknown, phase: Phase): TrainFailure {
       hints: [
         'Train again: the worker restarts the backend.',
         'If it repeats, choose the WebGL or CPU backend.',
+      ],
+    };
+  }
+  if (DEVICE_ERROR.test(message) && !/exceeds the max buffer size/i.test(message)) {
+    return {
+      kind: 'device-error',
+      message: `WebGPU rejected the training's GPU work. ${message}`,
+      hints: [
+        'A tensor probably crossed a WebGPU limit: lower the batch size.',
+        'If it repeats, choose the WebGL or CPU backend, and report the message above.',
       ],
     };
   }

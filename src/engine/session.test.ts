@@ -96,7 +96,7 @@ describe('TrainingSession memory', () => {
       expect(refused.stats?.steps).toBe(0);
       expect(refused.failure?.kind).toBe('resource-exhausted');
       expect(refused.failure?.message).toMatch(
-        /^ResourceExhaustedError: OOM when allocating tensor with shape\[\d+(,\d+)*\] and type float32 on cpu — budget [\d.]+ MB, in use [\d.]+ MB, requested [\d.]+ MB/,
+        /^ResourceExhaustedError: OOM when allocating tensor with shape\[\d+(,\d+)*\] and type float32 on cpu — budget [\d.]+ [KM]B, in use [\d.]+ [KM]B, requested [\d.]+ [KM]B/,
       );
       expect(refused.failure?.oom?.phase).toBe('preflight');
       expect(events.some((e) => e.type === 'estimate')).toBe(true);

@@ -26,8 +26,18 @@ import { ResourceExhaustedError } from './memory/oom-error';
 import { probeMemory, PROBE_BATCH_SIZES } from './memory/probe';
 import { estimateAt, largestBatchThatFits, predictOom, type MemoryModel } from './memory/estimate';
 import { oomFailure, memoryView } from './memory/report';
+import { restoreWeights } from './device/checkpoint';
+import { DeviceFailure } from './device/device-failure';
+import type { DeviceGuard } from './device/guard';
+import { refuseResident, refuseStep, residentTensors } from './device/limit-check';
+import { createStepGuard, deviceGeneration, deviceLimits } from './device/webgpu';
 
 export type ModelBuilder = (graph: ModelGraph) => tf.LayersModel;
+
+export interface SessionOptions {
+  /** Makes the guard for each run (tests inject a fake one); defaults to WebGPU error scopes, null elsewhere. */
+  guard?: () => DeviceGuard | null;
+}
 
 /** A run's outcome before the worker adds its tensor counts. */
 export type SessionOutcome = Omit<TrainOutcome, 'tensorsBefore' | 'tensorsAfter'>;
@@ -46,8 +56,8 @@ export class TrainingSession {
   private readonly tracker: MemoryTracker;
   private readonly model: tf.LayersModel;
   private optimizer: tf.Optimizer;
-  private readonly trainData: DeviceData;
-  private readonly validationData: DeviceData | null;
+  private trainData: DeviceData;
+  private validationData: DeviceData | null;
   private readonly state: LoopState;
   private readonly sampleShape: number[];
   private memoryModel: MemoryModel | null = null;
@@ -56,12 +66,19 @@ export class TrainingSession {
   private deviceLimit: number | null = null;
   private loopSeconds = 0;
   private disposed = false;
+  /** The WebGPU device the session's tensors live on; a newer one means they were lost with the old. */
+  private generation = deviceGeneration();
+  /** The last run failed on the GPU: its weights since the checkpoint cannot be trusted. */
+  private needsRestore = false;
+  private readonly makeGuard: () => DeviceGuard | null;
 
   private constructor(
     private spec: ExperimentSpec,
     private readonly dataset: Dataset,
     build: ModelBuilder,
+    options: SessionOptions,
   ) {
+    this.makeGuard = options.guard ?? createStepGuard;
     this.tracker = new MemoryTracker(this.budgetBytes());
     this.tracker.install();
     const owned: tf.Tensor[] = [];
@@ -70,24 +87,7 @@ export class TrainingSession {
       model = withSeededMathRandom(createRng(deriveSeed(spec.seed, 'init')), () => build(spec.graph));
       this.tracker.instrumentModel(model);
       this.sampleShape = sampleShapeFor(model, dataset);
-      const { train, validation } = splitDataset(dataset, spec.data.validationSplit, spec.seed);
-      if (train.count === 0) {
-        throw new EngineFailure(
-          'data',
-          `A validation split of ${spec.data.validationSplit} leaves no training samples.`,
-          ['Lower the validation split or load more samples.'],
-        );
-      }
-      const upload = (part: Dataset): DeviceData =>
-        this.tracker.withCategory('data', () => {
-          const x = tf.tensor(part.x, [part.count, ...this.sampleShape]);
-          owned.push(x);
-          const y = tf.tensor2d(part.y, [part.count, part.classNames.length]);
-          owned.push(y);
-          return { x, y, count: part.count };
-        });
-      this.trainData = upload(train);
-      this.validationData = validation ? upload(validation) : null;
+      [this.trainData, this.validationData] = this.upload(owned);
       this.optimizer = makeOptimizer(spec.compile.optimizer, spec.compile.learningRate);
       this.state = createLoopState();
       this.model = model;
@@ -100,8 +100,35 @@ export class TrainingSession {
   }
 
   /** Builds the model and uploads the data; throws what a failed build or upload threw (see `toFailure`). */
-  static create(spec: ExperimentSpec, dataset: Dataset, build: ModelBuilder = buildModel): TrainingSession {
-    return new TrainingSession(spec, dataset, build);
+  static create(
+    spec: ExperimentSpec,
+    dataset: Dataset,
+    build: ModelBuilder = buildModel,
+    options: SessionOptions = {},
+  ): TrainingSession {
+    return new TrainingSession(spec, dataset, build, options);
+  }
+
+  /** Splits the dataset (the same split every time: it is seeded) and puts it on the current backend. */
+  private upload(owned: tf.Tensor[]): [DeviceData, DeviceData | null] {
+    const { spec } = this;
+    const { train, validation } = splitDataset(this.dataset, spec.data.validationSplit, spec.seed);
+    if (train.count === 0) {
+      throw new EngineFailure(
+        'data',
+        `A validation split of ${spec.data.validationSplit} leaves no training samples.`,
+        ['Lower the validation split or load more samples.'],
+      );
+    }
+    const put = (part: Dataset): DeviceData =>
+      this.tracker.withCategory('data', () => {
+        const x = tf.tensor(part.x, [part.count, ...this.sampleShape]);
+        owned.push(x);
+        const y = tf.tensor2d(part.y, [part.count, part.classNames.length]);
+        owned.push(y);
+        return { x, y, count: part.count };
+      });
+    return [put(train), validation ? put(validation) : null];
   }
 
   get settings(): ExperimentSpec {
@@ -146,6 +173,16 @@ export class TrainingSession {
       samples: this.trainData.count,
     });
     try {
+      if (this.needsRestore || this.generation !== deviceGeneration()) {
+        if (!this.state.checkpoint) {
+          return this.outcome(
+            'failed',
+            toFailure(new Error('AbortError: the GPU device was lost'), 'train'),
+            false,
+          );
+        }
+        this.restoreFromCheckpoint();
+      }
       const refused = this.preflight(onEvent);
       if (refused) return this.outcome('failed', refused, true);
       const started = performance.now();
@@ -163,6 +200,7 @@ export class TrainingSession {
           onEvent,
           shouldStop,
           hooks: this.memoryHooks(onEvent),
+          guard: this.makeGuard(),
         },
         this.state,
       ).finally(() => (this.loopSeconds += (performance.now() - started) / 1000));
@@ -170,6 +208,11 @@ export class TrainingSession {
     } catch (error) {
       if (error instanceof ResourceExhaustedError) {
         return this.outcome('failed', this.describeOom(error), true);
+      }
+      if (error instanceof DeviceFailure) {
+        // Resumable from the last verified copy: `run` restores it (on a new device if this one was lost).
+        this.needsRestore = true;
+        return this.outcome('failed', error.toFailure(), this.state.checkpoint !== null);
       }
       return this.outcome('failed', toFailure(error, 'train'), false);
     }
@@ -196,9 +239,16 @@ export class TrainingSession {
    * with the same error the allocation would raise. Returns the refusal, or null to go ahead.
    */
   private preflight(onEvent: (event: TrainEvent) => void): TrainFailure | null {
+    const batchSize = this.spec.fit.batchSize;
+    const limits = deviceLimits();
+    const residentRefusal = refuseResident(
+      residentTensors(this.model, [this.trainData, this.validationData]),
+      limits,
+      batchSize,
+    );
+    if (residentRefusal) return residentRefusal;
     if (this.trainData.count < PROBE_BATCH_SIZES[1]) return null;
     this.memoryModel ??= this.probe();
-    const batchSize = this.spec.fit.batchSize;
     const budget = this.budgetBytes();
     const estimate = estimateAt(this.memoryModel, batchSize);
     this.estimate = {
@@ -208,6 +258,9 @@ export class TrainingSession {
       largestBatchThatFits: largestBatchThatFits(this.memoryModel, budget),
     };
     onEvent({ type: 'estimate', estimate: this.estimate });
+    // A device limit is not a budget: `ignoreEstimate` does not override it (the step would compute zeros).
+    const limitRefusal = refuseStep(this.memoryModel, batchSize, limits, budget);
+    if (limitRefusal) return limitRefusal;
     if (this.estimate.fits || this.spec.memory.ignoreEstimate) return null;
     const predicted = predictOom(this.memoryModel, batchSize, budget);
     if (!predicted) return null;
@@ -218,6 +271,39 @@ export class TrainingSession {
       phase: 'preflight',
     });
     return this.describeOom(error);
+  }
+
+  /**
+   * Rebuilds everything the device held from CPU copies after a GPU failure: the data (re-split with the same
+   * seed), the weights from the last verified checkpoint, a fresh optimizer (its slots were on the device) and
+   * the loop position and running sums of that checkpoint. What is lost: the steps after the checkpoint and
+   * the optimizer's slots.
+   */
+  private restoreFromCheckpoint(): void {
+    const checkpoint = this.state.checkpoint!;
+    const old = [this.trainData, ...(this.validationData ? [this.validationData] : [])];
+    tf.dispose(old.flatMap((part) => [part.x, part.y]));
+    const owned: tf.Tensor[] = [];
+    try {
+      [this.trainData, this.validationData] = this.upload(owned);
+    } catch (error) {
+      tf.dispose(owned);
+      throw error;
+    }
+    restoreWeights(this.model, checkpoint.weights);
+    this.optimizer.dispose();
+    this.optimizer = makeOptimizer(this.spec.compile.optimizer, this.spec.compile.learningRate);
+    const { state } = this;
+    state.sums.dispose();
+    state.sums = tf.tidy(() => tf.variable(tf.tensor1d(checkpoint.sums), false));
+    state.epoch = checkpoint.epoch;
+    state.seen = checkpoint.seen;
+    state.order = checkpoint.order;
+    state.history.length = checkpoint.historyLength;
+    // Steps counted from here on are the ones a later failure would repeat.
+    checkpoint.steps = state.steps;
+    this.generation = deviceGeneration();
+    this.needsRestore = false;
   }
 
   private probe(): MemoryModel {

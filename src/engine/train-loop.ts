@@ -3,6 +3,9 @@ import type { ExperimentSpec } from '../experiment/spec';
 import type { EpochLogs, TrainEvent } from '../experiment/protocol';
 import { permutation, type Rng } from '../data/random';
 import { evaluateSums, type DeviceData } from './evaluate';
+import { CHECKPOINT_INTERVAL_MS, weightVariables, type Checkpoint } from './device/checkpoint';
+import { DeviceFailure, gpuFailure, type GpuErrorRecord } from './device/device-failure';
+import type { DeviceGuard } from './device/guard';
 import { withRegularization, type AccuracyFn, type LossFn } from './losses';
 import { withSeededMathRandom } from './seeded-random';
 import { createThrottle } from './throttle';
@@ -38,6 +41,11 @@ export interface LoopOptions {
   onEvent: (event: TrainEvent) => void;
   shouldStop: () => boolean;
   hooks?: StepHooks;
+  /**
+   * Brackets each step with WebGPU error scopes and checks them at readback points (device/guard.ts); with a
+   * guard the loop also keeps the last verified copy of the weights in `state.checkpoint`. Null off WebGPU.
+   */
+  guard?: DeviceGuard | null;
 }
 
 /**
@@ -58,6 +66,8 @@ export interface LoopState {
   steps: number;
   samples: number;
   readbacks: number;
+  /** The last verified CPU copy of the weights and the position they belong to (only with a guard). */
+  checkpoint: Checkpoint | null;
 }
 
 export function createLoopState(): LoopState {
@@ -70,6 +80,7 @@ export function createLoopState(): LoopState {
     steps: 0,
     samples: 0,
     readbacks: 0,
+    checkpoint: null,
   };
 }
 
@@ -89,10 +100,71 @@ export async function trainLoop(options: LoopOptions, state: LoopState): Promise
   const progressDue = createThrottle(PROGRESS_INTERVAL_MS);
   let lastYield = performance.now();
 
-  const readBack = async (tensor: tf.Tensor): Promise<Float32Array> => {
+  const guard = options.guard ?? null;
+  const variables = guard ? weightVariables(model) : [];
+
+  const deviceFailure = (problem: GpuErrorRecord) =>
+    new DeviceFailure(gpuFailure(problem, state.steps - (state.checkpoint?.steps ?? 0)));
+  /**
+   * Reads `tensor` (and, when `copy`, the weights in the same queue drain), then asks the guard whether every
+   * step since the last check ran clean. Values from a step the GPU rejected are never used: the loop throws a
+   * DeviceFailure and the session rolls back to the checkpoint.
+   */
+  const readChecked = async (tensor: tf.Tensor, copy: boolean) => {
     state.readbacks++;
-    return (await tensor.data()) as Float32Array;
+    let read: Float32Array[];
+    try {
+      const reads = [tensor, ...(copy ? variables : [])].map((t) => t.data() as Promise<Float32Array>);
+      read = await Promise.all(reads);
+    } catch (error) {
+      const problem = guard ? await guard.verify(true) : null;
+      throw problem ? deviceFailure(problem) : error;
+    }
+    const problem = guard ? await guard.verify() : null;
+    if (problem) throw deviceFailure(problem);
+    const [values, ...weights] = read;
+    return { values, weights: copy ? weights : null };
   };
+  const keepCheckpoint = (
+    sums: [number, number],
+    weights: Float32Array[],
+    at: Pick<Checkpoint, 'epoch' | 'seen' | 'order'> = state,
+  ) => {
+    state.checkpoint = {
+      epoch: at.epoch,
+      seen: at.seen,
+      order: at.order,
+      sums,
+      historyLength: state.history.length,
+      steps: state.steps,
+      weights,
+      takenAt: performance.now(),
+    };
+  };
+  /** Runs one bracketed piece of GPU work (a step, the evaluation); scopes are closed also when it throws. */
+  const guarded = <T>(work: () => T): T => {
+    hooks.beforeStep();
+    guard?.open();
+    let result: T;
+    try {
+      result = work();
+    } catch (error) {
+      try {
+        guard?.close();
+      } finally {
+        hooks.stepFailed();
+      }
+      throw error;
+    }
+    guard?.close();
+    return result;
+  };
+
+  if (guard && !state.checkpoint) {
+    // The starting weights are the first good copy: a loss in the first interval rolls back to them.
+    const { values, weights } = await readChecked(state.sums, true);
+    keepCheckpoint([values[0], values[1]], weights!);
+  }
 
   for (; state.epoch <= fit.epochs; state.epoch++) {
     const epoch = state.epoch;
@@ -115,15 +187,11 @@ export async function trainLoop(options: LoopOptions, state: LoopState): Promise
         if (shouldStop()) return { status: 'stopped' };
 
         const size = Math.min(fit.batchSize, train.count - state.seen);
-        hooks.beforeStep();
-        try {
+        guarded(() =>
           withSeededMathRandom(options.stepRng, () =>
             trainStep(options, trainable, state.sums, order, state.seen, size),
-          );
-        } catch (error) {
-          hooks.stepFailed();
-          throw error;
-        }
+          ),
+        );
         hooks.afterStep();
         state.steps++;
         state.seen += size;
@@ -132,9 +200,12 @@ export async function trainLoop(options: LoopOptions, state: LoopState): Promise
 
         const step = Math.ceil(state.seen / fit.batchSize);
         if (stepsSinceReadback >= fit.readbackEvery && state.seen < train.count) {
-          const [lossSum] = await readBack(state.sums);
-          pendingLoss = lossSum / state.seen;
+          const copy =
+            guard !== null && performance.now() - (state.checkpoint?.takenAt ?? 0) >= CHECKPOINT_INTERVAL_MS;
+          const { values, weights } = await readChecked(state.sums, copy);
+          pendingLoss = values[0] / state.seen;
           stepsSinceReadback = 0;
+          if (weights) keepCheckpoint([values[0], values[1]], weights);
         }
         if (progressDue()) {
           onEvent({ type: 'progress', epoch, step, stepsPerEpoch, loss: pendingLoss });
@@ -145,20 +216,16 @@ export async function trainLoop(options: LoopOptions, state: LoopState): Promise
       order.dispose();
     }
 
-    // One transfer at the epoch's end carries both the training sums and the validation sums.
-    hooks.beforeStep();
-    let combined: tf.Tensor;
-    try {
-      combined = tf.tidy(() => {
+    // One transfer at the epoch's end carries the training sums, the validation sums and (on WebGPU) the
+    // weights for the checkpoint.
+    const combined = guarded(() =>
+      tf.tidy(() => {
         if (!validation) return state.sums.clone();
         const valSums = evaluateSums(model, validation, fit.batchSize, options.loss, options.accuracy);
         return tf.concat([state.sums, valSums]);
-      });
-    } catch (error) {
-      hooks.stepFailed();
-      throw error;
-    }
-    const values = await readBack(combined).finally(() => combined.dispose());
+      }),
+    );
+    const { values, weights } = await readChecked(combined, guard !== null).finally(() => combined.dispose());
     hooks.afterStep();
     const logs: EpochLogs = { loss: values[0] / state.seen, acc: values[1] / state.seen };
     if (validation) {
@@ -167,6 +234,8 @@ export async function trainLoop(options: LoopOptions, state: LoopState): Promise
     }
     state.history.push(logs);
     state.order = null;
+    // Taken as of the next epoch's start, so a restore begins that epoch afresh.
+    if (weights) keepCheckpoint([0, 0], weights, { epoch: epoch + 1, seen: 0, order: null });
     onEvent({ type: 'epoch', epoch, logs, seconds: (performance.now() - started) / 1000 });
   }
   return { status: 'finished' };

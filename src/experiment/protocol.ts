@@ -6,7 +6,7 @@ import type { BackendName, ExperimentSpec } from './spec';
  */
 export interface TrainerApi {
   /** Picks a backend (the preference first, then the fallbacks) and says which one runs and why. */
-  init(preference: BackendName): Promise<BackendReport>;
+  init(preference: BackendName, options?: InitOptions): Promise<BackendReport>;
   /**
    * Runs one experiment to the end. Progress arrives through `onEvent` (a comlink proxy); the promise resolves
    * with the outcome and never rejects for a failure a user can cause: that comes back as `failure`.
@@ -26,6 +26,41 @@ export interface TrainerApi {
    * smaller of its own budget and this (null lifts the limit).
    */
   setDeviceLimit(bytes: number | null): void;
+  /**
+   * Registers the listener for GPU trouble that happens while no run is training (a device lost between runs,
+   * an uncaptured error after a run ended): a Worker's GPU errors never reach the page console, so this and a
+   * run's outcome are the only way the user learns of them. One listener; a new call replaces it.
+   */
+  watchDevice(listener: (event: DeviceEvent) => void): void;
+  /**
+   * Test hook: destroys the WebGPU device as a driver reset would. Does nothing (resolves false) unless the
+   * worker was initialised with `{ debug: true }` on the webgpu backend; Kiln recovers from it like from a
+   * real loss.
+   */
+  debugLoseDevice(): Promise<boolean>;
+}
+
+export interface InitOptions {
+  /**
+   * Asks WebGPU for a device with these limits instead of the adapter's largest (tfjs's choice). WebGPU never
+   * grants less than the spec defaults (256 MiB buffers, 128 MiB bindings): a smaller request gets those.
+   */
+  deviceLimits?: Partial<DeviceLimitsView>;
+  /** Enables the test hooks (`debugLoseDevice`). */
+  debug?: boolean;
+}
+
+/** The WebGPU limits a tensor must stay under: larger ones fail to allocate, or bind as zeros without an error. */
+export interface DeviceLimitsView {
+  maxBufferSize: number;
+  maxStorageBufferBindingSize: number;
+}
+
+/** GPU trouble outside a run; `recovered` says the worker already made a fresh device for the next run. */
+export interface DeviceEvent {
+  type: 'device';
+  failure: TrainFailure;
+  recovered: boolean;
 }
 
 export interface BackendReport {
@@ -34,6 +69,8 @@ export interface BackendReport {
   fallbackReason: string;
   /** What the adapter said about itself, e.g. "google swiftshader". */
   adapter: string;
+  /** The device's limits when the backend is webgpu (what the pre-flight limit check compares against). */
+  limits?: DeviceLimitsView;
 }
 
 export interface EpochLogs {
@@ -56,17 +93,48 @@ export type TrainEvent =
   | { type: 'epoch'; epoch: number; logs: EpochLogs; seconds: number };
 
 export type FailureKind =
-  'graph' | 'data' | 'spec' | 'resource-exhausted' | 'device-lost' | 'backend' | 'internal';
+  'graph' | 'data' | 'spec' | 'resource-exhausted' | 'device-lost' | 'device-error' | 'backend' | 'internal';
 
 /** Failures are data: what happened, the facts, and what to do about it. */
 export interface TrainFailure {
   kind: FailureKind;
   message: string;
+  /** What happened around the error, kept apart from the message so that reads as TensorFlow prints it. */
+  detail?: string;
   hints: string[];
   /** Ranked remedies with numbers for this experiment; those with an action can be applied with a click. */
   remedies?: Remedy[];
   /** The facts of an out-of-memory failure, as TensorFlow reports them. */
   oom?: OomFactsView;
+  /** What the GPU said or which WebGPU limit a tensor would cross (kinds device-lost, device-error, and a
+   *  resource-exhausted refusal by the device-limit check). */
+  device?: DeviceFactsView;
+}
+
+export interface DeviceFactsView {
+  /**
+   * `lost`: the device is gone (driver reset, destroyed); `validation`/`out-of-memory`/`internal`: a WebGPU error
+   * caught by the step's error scope or as uncaptured; `limit`: refused before running by the limit check.
+   */
+  cause: 'lost' | 'validation' | 'out-of-memory' | 'internal' | 'limit';
+  /** The browser's own words (GPUError.message, GPUDeviceLostInfo.message), verbatim. */
+  gpuMessage: string;
+  /** For `lost`: GPUDeviceLostInfo.reason ('destroyed' or 'unknown'). */
+  lostReason?: string;
+  /** For `limit`: the tensor and the limit it crosses. */
+  limit?: {
+    name: 'maxBufferSize' | 'maxStorageBufferBindingSize';
+    limitBytes: number;
+    shape: number[];
+    dtype: string;
+    bytes: number;
+    op: string | null;
+    layer: string | null;
+    /** False for tensors whose size does not follow the batch (the dataset, a weight): no batch size helps. */
+    batchDependent: boolean;
+  };
+  /** For run failures: the steps trained after the last good copy of the weights, which a resume repeats. */
+  stepsLost?: number;
 }
 
 export interface OomFactsView {

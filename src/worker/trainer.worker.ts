@@ -3,6 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendName, ExperimentSpec } from '../experiment/spec';
 import type {
   BackendReport,
+  DeviceEvent,
+  InitOptions,
   SettingsPatch,
   TrainerApi,
   TrainEvent,
@@ -10,6 +12,8 @@ import type {
 } from '../experiment/protocol';
 import { fetchBytes, loadDataset, MNIST_PATH } from '../data/load';
 import { selectBackend } from '../engine/backend';
+import { gpuFailure, type GpuErrorRecord } from '../engine/device/device-failure';
+import { deviceIsLost, loseDevice, onDeviceTrouble, restartWebGpu } from '../engine/device/webgpu';
 import { toFailure } from '../engine/failures';
 import { openSession } from '../engine/run-experiment';
 import type { TrainingSession } from '../engine/session';
@@ -28,7 +32,34 @@ let parkedTensorsBefore = 0;
 /** The session training now, so a device limit from the ledger reaches it mid-run. */
 let current: TrainingSession | null = null;
 let deviceLimit: number | null = null;
+let initOptions: InitOptions = {};
+let deviceListener: ((event: DeviceEvent) => void) | null = null;
 
+/**
+ * GPU trouble between runs goes to the page as an event; during a run the run's guard reports it in the
+ * outcome instead (sending both would show it twice). A lost device is replaced at once, so the next run (or
+ * the resume of a parked one) starts on a working device.
+ */
+onDeviceTrouble((record: GpuErrorRecord) => {
+  if (running) return;
+  const send = (recovered: boolean) =>
+    void Promise.resolve(
+      deviceListener?.({ type: 'device', failure: gpuFailure(record, null), recovered }),
+    ).catch(() => undefined);
+  if (record.cause !== 'lost') return send(false);
+  void ensureDevice().then(
+    () => send(true),
+    () => send(false),
+  );
+});
+
+/** Makes a new WebGPU device if the current one was lost; runs before every train and resume. */
+async function ensureDevice(): Promise<void> {
+  if (!deviceIsLost()) return;
+  const limits = await restartWebGpu();
+  const report = await backend;
+  if (report) backend = Promise.resolve({ ...report, limits });
+}
 function fetchMnist(): Promise<ArrayBuffer> {
   mnist ??= fetchBytes(new URL(`${import.meta.env.BASE_URL}${MNIST_PATH}`, self.location.href));
   // A failed download is not cached: the next run tries again.
@@ -70,9 +101,12 @@ async function runSession(
 ): Promise<TrainOutcome> {
   stopRequested = false;
   current = session;
+  await ensureDevice();
   const outcome = await session
     .run(fireAndForget(onEvent), () => stopRequested)
     .finally(() => (current = null));
+  // A device lost during the run is replaced now, so the parked session can be resumed at once.
+  await ensureDevice().catch(() => undefined);
   if (outcome.resumable) {
     parked = session;
     parkedTensorsBefore = tensorsBefore;
@@ -103,8 +137,9 @@ async function exclusive(work: () => Promise<TrainOutcome>): Promise<TrainOutcom
 }
 
 const api: TrainerApi = {
-  init(preference: BackendName): Promise<BackendReport> {
-    backend = selectBackend(preference);
+  init(preference: BackendName, options: InitOptions = {}): Promise<BackendReport> {
+    initOptions = options;
+    backend = selectBackend(preference, { deviceLimits: options.deviceLimits });
     return backend;
   },
 
@@ -113,6 +148,7 @@ const api: TrainerApi = {
       discardParked();
       const tensorsBefore = tf.memory().numTensors;
       await (backend ??= selectBackend(spec.backend));
+      await ensureDevice();
       const dataset = await loadDataset(spec.data, spec.seed, fetchMnist);
       const opened = openSession(spec, dataset);
       if (!opened.session) {
@@ -164,6 +200,15 @@ const api: TrainerApi = {
 
   stop(): void {
     stopRequested = true;
+  },
+
+  watchDevice(listener: (event: DeviceEvent) => void): void {
+    deviceListener = listener;
+  },
+
+  async debugLoseDevice(): Promise<boolean> {
+    if (!initOptions.debug) return false;
+    return loseDevice();
   },
 };
 

@@ -66,6 +66,8 @@ export interface MemoryModel {
   layerBytesPerSample: Record<string, number>;
   /** Bytes the probe held that the real run will not; the traces include them, the estimates do not. */
   overheadBytes: number;
+  /** What the first step (which creates the optimizer's slots) needs beyond a steady one. */
+  firstStepExtraBytes: number;
   /** The probe traces, kept to replay the step at any batch size. */
   small: { batchSize: number; trace: AllocationEvent[]; startBytes: number };
   large: { batchSize: number; trace: AllocationEvent[]; startBytes: number };
@@ -85,6 +87,7 @@ export function fitMemoryModel(
   large: ProbeResult,
   costs: FixedCosts,
   layerBytes: { small: Record<string, number>; large: Record<string, number> },
+  firstStepExtraBytes = 0,
 ): MemoryModel {
   if (!small.report.trace || !large.report.trace) throw new Error('probe steps must be traced');
   const peakSmall = small.report.peakBytes - small.probeOverheadBytes;
@@ -102,6 +105,7 @@ export function fitMemoryModel(
     costs,
     layerBytesPerSample,
     overheadBytes: small.probeOverheadBytes,
+    firstStepExtraBytes,
     small: {
       batchSize: small.batchSize,
       trace: small.report.trace,
@@ -163,7 +167,9 @@ function replayPeak(model: MemoryModel, batchSize: number): number | null {
 
 /** The largest batch size whose estimated peak fits in `budgetBytes` (0 when even one sample does not). */
 export function largestBatchThatFits(model: MemoryModel, budgetBytes: number, upTo = 65_536): number {
-  const fits = (b: number) => estimateAt(model, b).peakBytes <= budgetBytes;
+  // A suggestion that fails on its first step teaches the wrong lesson: keep 1% for what the probe cannot see
+  // (kernels whose temporaries depend on the batch size in steps, the backend's rounding).
+  const fits = (b: number) => estimateAt(model, b).peakBytes * 1.01 <= budgetBytes;
   if (!fits(1)) return 0;
   if (fits(upTo)) return upTo;
   // The replayed peak is non-decreasing in the batch size, so bisection finds the boundary.

@@ -25,7 +25,9 @@ export class ResourceExhaustedError extends Error {
   }
 }
 
+/** MB with one decimal, as TensorFlow's allocator logs; KB below a megabyte, where one decimal of MB says 0.0. */
 export function formatMB(bytes: number): string {
+  if (Math.abs(bytes) < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 

@@ -34,7 +34,7 @@ export function probeMemory(target: ProbeTarget): MemoryModel {
   tracker.setBudget(null);
   try {
     const [small, large] = PROBE_BATCH_SIZES;
-    runProbe(target, small, false);
+    const warmUp = runProbe(target, small, false);
     const overhead = saved.reduce(
       (sum, t, i) => (t.dataId === variables[i].dataId ? sum : sum + t.size * 4),
       0,
@@ -44,6 +44,9 @@ export function probeMemory(target: ProbeTarget): MemoryModel {
     const smallLayers = tracker.snapshot().layerBytes;
     const largeResult = runProbe(target, large, true);
     const largeLayers = tracker.snapshot().layerBytes;
+    // The run's first step creates the optimizer's slots again (the probe's are reset below), which costs a
+    // little more than a steady step: what the warm-up needed beyond the same-sized traced step.
+    const firstStepExtraBytes = Math.max(0, warmUp.report.peakBytes - smallResult.report.peakBytes);
     return fitMemoryModel(
       { ...smallResult, probeOverheadBytes: overhead },
       { ...largeResult, probeOverheadBytes: overhead },
@@ -55,6 +58,7 @@ export function probeMemory(target: ProbeTarget): MemoryModel {
         residentBytes: target.residentBytes,
       },
       { small: smallLayers, large: largeLayers },
+      firstStepExtraBytes,
     );
   } finally {
     variables.forEach((v, i) => v.assign(saved[i]));

@@ -29,9 +29,10 @@ export function oomFailure(
   const refused = error.facts.phase === 'preflight';
   return {
     kind: 'resource-exhausted',
-    message:
-      `ResourceExhaustedError: ${error.message}` +
-      (refused ? '. Not started: the pre-flight estimate of one step does not fit the budget.' : ''),
+    message: `ResourceExhaustedError: ${error.message}`,
+    ...(refused
+      ? { detail: 'Not started: the pre-flight estimate of one training step does not fit the budget.' }
+      : {}),
     hints: remedies.map((r) => r.text),
     remedies,
     oom: { ...error.facts },

@@ -1,0 +1,441 @@
+// `npm run bench`: builds the bench page (bench/vite.config.ts), serves it on 127.0.0.1, runs it in Debian's
+// headless Chromium with WebGPU on, writes bench/results.json and prints markdown tables.
+// Exits non-zero only when the bench itself could not run (build, server, browser, worker error, timeout);
+// a missed target is a "TARGET MISSED" row, not a failure.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '@playwright/test';
+import { build } from 'vite';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CONFIG_FILE = join(ROOT, 'bench', 'vite.config.ts');
+// Must match BENCH_OUT_DIR in bench/vite.config.ts.
+const OUT_DIR = join(ROOT, 'node_modules', '.cache', 'kiln-bench', 'dist');
+const RESULTS = join(ROOT, 'bench', 'results.json');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The whole bench must finish within this; a stalled worker (no log line) fails sooner. */
+const TOTAL_TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 45 * 60_000);
+const STALL_TIMEOUT_MS = 10 * 60_000;
+const QUICK = process.env.BENCH_QUICK === '1';
+
+/** @type {import('./protocol').BenchConfig} */
+const CONFIG = {
+  backends: ['webgpu', 'webgl', 'cpu'],
+  runs: QUICK ? { webgpu: 1, webgl: 1, cpu: 1 } : { webgpu: 3, webgl: 5, cpu: 5 },
+  batches: QUICK
+    ? { webgpu: { mlp: 5, cnn: 3 }, webgl: { mlp: 10, cnn: 5 }, cpu: { mlp: 5, cnn: 3 } }
+    : { webgpu: { mlp: 15, cnn: 2 }, webgl: { mlp: 30, cnn: 5 }, cpu: { mlp: 10, cnn: 3 } },
+  flagVariants: [
+    { backend: 'webgpu', flags: { WEBGPU_USE_NAIVE_CONV2D_DEBUG: true }, batches: { cnn: QUICK ? 3 : 10 } },
+  ],
+  readbackEvery: 10,
+  estimateBackends: ['webgpu', 'cpu'],
+  estimateSteps: 4,
+};
+
+const TARGETS = { gpuRatio: 1.2, anyRatio: 1.0, estimateError: 0.1, trackerOverhead: 0.05, longTaskMs: 200 };
+const MIB = 1024 * 1024;
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+};
+
+function serve(dir) {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const file = normalize(join(dir, path === '/' ? 'index.html' : path));
+    if (!file.startsWith(dir + sep) || !existsSync(file)) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  return new Promise((resolveServer, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolveServer(server));
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const fmt = (n, digits = 0) =>
+  n === null || n === undefined || Number.isNaN(n)
+    ? '—'
+    : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const pct = (x) => (x === null ? '—' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`);
+const verdict = (ok) => (ok === null ? 'n/a' : ok ? 'ok' : '**TARGET MISSED**');
+
+/** The backend, with any tfjs flags the row ran with. */
+const label = (s) =>
+  [s.backend, ...Object.entries(s.flags ?? {}).map(([flag, value]) => `${flag}=${value}`)].join(' + ');
+
+function table(headers, rows) {
+  const line = (cells) => `| ${cells.join(' | ')} |`;
+  return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function pythonTorch() {
+  const probe = spawnSync(
+    'python3',
+    ['-c', 'import torch; print(torch.__version__); print(torch.__config__.show())'],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
+  if (probe.status !== 0)
+    return {
+      available: false,
+      reason: (probe.stderr || probe.error?.message || '').trim().split('\n').at(-1),
+    };
+  return { available: true, version: probe.stdout.split('\n')[0] };
+}
+
+// ------------------------------------------------------------------ analysis
+
+function analyse(results, page) {
+  const speedRows = results.speed.map((s) => {
+    const range = (v) => {
+      const values = s.runs[v].map((r) => r.samplesPerSecond);
+      return `${fmt(Math.min(...values))}–${fmt(Math.max(...values))}`;
+    };
+    const ratio = s.median.kiln / s.median.fit;
+    const ratioUntracked = s.median['kiln-untracked'] / s.median.fit;
+    const target = s.backend === 'cpu' ? TARGETS.anyRatio : TARGETS.gpuRatio;
+    return {
+      backend: label(s),
+      model: s.model,
+      batchesPerRun: s.batchesPerRun,
+      runs: s.runs.fit.length,
+      kiln: s.median.kiln,
+      kilnUntracked: s.median['kiln-untracked'],
+      fit: s.median.fit,
+      kilnRange: range('kiln'),
+      fitRange: range('fit'),
+      ratio,
+      ratioUntracked,
+      target,
+      ok: ratio >= target && ratioUntracked >= TARGETS.anyRatio,
+      fitProgressPerRun: median(s.runs.fit.map((r) => r.progressPosted)),
+      kilnProgressPerRun: median(s.runs.kiln.map((r) => r.progressPosted)),
+    };
+  });
+
+  const overheadRows = results.speed.map((s) => {
+    const msPerStep = (v) => median(s.runs[v].map((r) => r.ms / r.steps));
+    const off = msPerStep('kiln-untracked');
+    const on = msPerStep('kiln');
+    // Paired: the two runs of one round ran back to back, so their ratio cancels slow drift.
+    const paired = median(s.runs.kiln.map((r, i) => r.ms / s.runs['kiln-untracked'][i].ms - 1));
+    const overhead = on / off - 1;
+    return {
+      backend: label(s),
+      model: s.model,
+      offMsPerStep: off,
+      onMsPerStep: on,
+      overhead,
+      pairedOverhead: paired,
+      runs: s.runs.kiln.length,
+      ok: overhead <= TARGETS.trackerOverhead,
+    };
+  });
+
+  const estimateRows = results.estimates.map((e) => {
+    const error =
+      e.estimateBytes !== null && e.measuredBytes
+        ? (e.estimateBytes - e.measuredBytes) / e.measuredBytes
+        : null;
+    const resident = e.residentBytes ?? 0;
+    const stepError =
+      e.estimateBytes !== null && e.measuredBytes && e.measuredBytes > resident
+        ? (e.estimateBytes - e.measuredBytes) / (e.measuredBytes - resident)
+        : null;
+    return { ...e, error, stepError, ok: error === null ? false : Math.abs(error) <= TARGETS.estimateError };
+  });
+
+  const windows = page.sections.map((s) => {
+    const tasks = page.longTasks.filter((t) => t.start >= s.start && t.start <= (s.end ?? Infinity));
+    return {
+      section: s.name,
+      seconds: ((s.end ?? s.start) - s.start) / 1000,
+      longTasks: tasks.length,
+      over200: tasks.filter((t) => t.duration > TARGETS.longTaskMs).length,
+      longestMs: tasks.length ? Math.max(...tasks.map((t) => t.duration)) : 0,
+    };
+  });
+  const first = page.sections[0]?.start ?? 0;
+  const last = page.sections.at(-1)?.end ?? Infinity;
+  const during = page.longTasks.filter((t) => t.start >= first && t.start <= last);
+  const longTaskSummary = {
+    total: during.length,
+    over200: during.filter((t) => t.duration > TARGETS.longTaskMs).length,
+    longestMs: during.length ? Math.max(...during.map((t) => t.duration)) : 0,
+    beforeTraining: page.longTasks.filter((t) => t.start < first).length,
+  };
+  return { speedRows, overheadRows, estimateRows, windows, longTaskSummary };
+}
+
+function markdown(a, env) {
+  const out = [];
+  out.push('### 1. Kiln loop vs `tf.LayersModel.fit` (samples/s, median of timed runs after a warm-up)\n');
+  out.push(
+    table(
+      [
+        'backend',
+        'model',
+        'batches/run × runs',
+        'Kiln loop (tracker on)',
+        'Kiln loop (tracker off)',
+        'fit + onBatchEnd',
+        'ratio Kiln/fit',
+        'ratio (tracker off)',
+        'target',
+        'verdict',
+      ],
+      a.speedRows.map((r) => [
+        r.backend,
+        r.model,
+        `${r.batchesPerRun} × ${r.runs}`,
+        `${fmt(r.kiln)} (${r.kilnRange})`,
+        fmt(r.kilnUntracked),
+        `${fmt(r.fit)} (${r.fitRange})`,
+        `${r.ratio.toFixed(2)}×`,
+        `${r.ratioUntracked.toFixed(2)}×`,
+        `≥ ${r.target.toFixed(1)}×`,
+        verdict(r.ok),
+      ]),
+    ),
+  );
+  out.push(
+    `\nBatch 64, Adam, synthetic MNIST-shaped data, readbackEvery ${CONFIG.readbackEvery}. wasm: ${env.wasm}. ` +
+      `PyTorch reference: ${env.pytorch.available ? env.pytorch.version : `not run (${env.pytorch.reason})`}. ` +
+      'Backend auto-pick: not measured (the engine has no auto option yet).',
+  );
+
+  out.push('\n### 2. Pre-flight estimate vs measured peak (MemoryTracker), target ±10%\n');
+  out.push(
+    table(
+      [
+        'backend',
+        'model',
+        'batch',
+        'optimizer',
+        'estimate MiB',
+        'measured MiB',
+        'error',
+        'error excl. dataset',
+        'verdict',
+      ],
+      a.estimateRows.map((r) => [
+        r.backend,
+        r.model,
+        String(r.batchSize),
+        r.optimizer,
+        r.estimateBytes === null ? '—' : fmt(r.estimateBytes / MIB, 3),
+        r.measuredBytes === null ? '—' : fmt(r.measuredBytes / MIB, 3),
+        r.error === null ? `— (${r.status}${r.failure ? `: ${r.failure}` : ''})` : pct(r.error),
+        pct(r.stepError),
+        verdict(r.ok),
+      ]),
+    ),
+  );
+
+  out.push('\n### 3. MemoryTracker overhead (Kiln loop, ms per step, median), target ≤ 5%\n');
+  out.push(
+    table(
+      [
+        'backend',
+        'model',
+        'runs',
+        'tracker off ms/step',
+        'tracker on ms/step',
+        'overhead (medians)',
+        'overhead (paired)',
+        'verdict',
+      ],
+      a.overheadRows.map((r) => [
+        r.backend,
+        r.model,
+        String(r.runs),
+        fmt(r.offMsPerStep, 2),
+        fmt(r.onMsPerStep, 2),
+        pct(r.overhead),
+        pct(r.pairedOverhead),
+        verdict(r.ok),
+      ]),
+    ),
+  );
+
+  out.push('\n### 4. Main-thread long tasks while the worker trains, target: none > 200 ms\n');
+  out.push(
+    table(
+      ['section', 'seconds', 'long tasks (≥ 50 ms)', '> 200 ms', 'longest ms', 'verdict'],
+      [
+        ...a.windows.map((w) => [
+          w.section,
+          fmt(w.seconds, 1),
+          String(w.longTasks),
+          String(w.over200),
+          fmt(w.longestMs),
+          verdict(w.over200 === 0),
+        ]),
+        [
+          '**all training**',
+          '',
+          String(a.longTaskSummary.total),
+          String(a.longTaskSummary.over200),
+          fmt(a.longTaskSummary.longestMs),
+          verdict(a.longTaskSummary.over200 === 0),
+        ],
+      ],
+    ),
+  );
+  return out.join('\n');
+}
+
+// ------------------------------------------------------------------ main
+
+async function main() {
+  const wallStart = Date.now();
+  const loadBefore = loadavg();
+  console.log('bench: building the bench page…');
+  await build({ configFile: CONFIG_FILE, root: join(ROOT, 'bench'), build: { outDir: OUT_DIR } });
+  if (!existsSync(join(OUT_DIR, 'index.html'))) throw new Error(`the build wrote no ${OUT_DIR}/index.html`);
+
+  const server = await serve(resolve(OUT_DIR));
+  const { port } = server.address();
+  const url = `http://127.0.0.1:${port}/`;
+  console.log(`bench: serving ${url}; launching ${CHROMIUM}`);
+
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--enable-unsafe-webgpu',
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  try {
+    const page = await browser.newPage();
+    const pageErrors = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') console.log(`bench: [console.error] ${msg.text()}`);
+    });
+    await page.goto(url);
+    await page.waitForFunction(() => window.__bench !== undefined, null, { timeout: 60_000 });
+    await page.evaluate((config) => window.__bench.start(config), CONFIG);
+
+    let printed = 0;
+    let lastNews = Date.now();
+    for (;;) {
+      const poll = await page.evaluate((from) => {
+        const b = window.__bench;
+        return { done: b.done, error: b.error, logs: b.logs.slice(from) };
+      }, printed);
+      for (const line of poll.logs) console.log(`bench: ${line}`);
+      if (poll.logs.length) lastNews = Date.now();
+      printed += poll.logs.length;
+      if (poll.error) throw new Error(`the bench worker failed: ${poll.error}`);
+      if (pageErrors.length) throw new Error(`the bench page failed: ${pageErrors.join('; ')}`);
+      if (poll.done) break;
+      if (Date.now() - wallStart > TOTAL_TIMEOUT_MS) throw new Error('the bench timed out');
+      if (Date.now() - lastNews > STALL_TIMEOUT_MS) throw new Error('the bench worker stalled (no progress)');
+      await sleep(1000);
+    }
+
+    const pageState = await page.evaluate(() => {
+      const b = window.__bench;
+      return {
+        results: b.results,
+        longTasks: b.longTasks,
+        sections: b.sections,
+        progressReceived: b.progressReceived,
+        memoryReceived: b.memoryReceived,
+      };
+    });
+    const results = pageState.results;
+    const env = {
+      date: new Date().toISOString(),
+      chromium: browser.version(),
+      chromiumPath: CHROMIUM,
+      userAgent: results.environment.userAgent,
+      hardwareConcurrency: results.environment.hardwareConcurrency,
+      tfjs: results.environment.tfjs,
+      backends: results.environment.backends,
+      wasm: existsSync(join(ROOT, 'node_modules', '@tensorflow', 'tfjs-backend-wasm'))
+        ? 'installed but not benchmarked'
+        : 'not benchmarked: @tensorflow/tfjs-backend-wasm is not installed',
+      pytorch: pythonTorch(),
+      node: process.version,
+      os: `${platform()} ${release()}`,
+      cpu: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`,
+      memoryGiB: +(totalmem() / 1024 ** 3).toFixed(1),
+      // Other work on the machine skews every figure: the 1/5/15-minute load averages around the bench.
+      loadAverageBefore: loadBefore.map((x) => +x.toFixed(2)),
+      loadAverageAfter: loadavg().map((x) => +x.toFixed(2)),
+      quick: QUICK,
+    };
+    const analysis = analyse(results, pageState);
+    const md = markdown(analysis, env);
+    const wallSeconds = (Date.now() - wallStart) / 1000;
+    writeFileSync(
+      RESULTS,
+      JSON.stringify(
+        {
+          environment: env,
+          config: CONFIG,
+          targets: TARGETS,
+          wallSeconds,
+          summary: analysis,
+          raw: {
+            speed: results.speed,
+            estimates: results.estimates,
+            longTasks: pageState.longTasks,
+            sections: pageState.sections,
+            progressReceived: pageState.progressReceived,
+            memoryEventsReceived: pageState.memoryReceived,
+          },
+          markdown: md,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+    const adapter = env.backends.find((b) => b.backend === 'webgpu')?.adapter;
+    console.log(
+      `\n## Kiln bench — ${env.date}\n\n${env.chromium} (${env.cpu}, ${env.memoryGiB} GiB, load average ` +
+        `${env.loadAverageBefore[0]} → ${env.loadAverageAfter[0]}); tfjs ${env.tfjs}; ` +
+        `WebGPU adapter: ${adapter ? JSON.stringify(adapter) : 'none'}; WebGL: ${
+          env.backends.find((b) => b.backend === 'webgl')?.adapter?.renderer ?? 'none'
+        }\n`,
+    );
+    console.log(md);
+    console.log(`\nWall time ${wallSeconds.toFixed(0)} s. Raw figures: bench/results.json`);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(
+    `bench: infrastructure failure: ${error instanceof Error ? (error.stack ?? error.message) : error}`,
+  );
+  process.exit(1);
+});
