@@ -11,19 +11,22 @@ import type {
 import type { ModelGraph } from '../graph/types';
 import type { Dataset } from '../data/types';
 import { createRng, deriveSeed } from '../data/random';
-import { splitDataset } from '../data/split';
 import { buildModel } from './build-model';
 import { sampleShapeFor } from './compatibility';
 import type { DeviceData } from './evaluate';
 import { EngineFailure, toFailure } from './failures';
 import { accuracyFunction, lossFunction } from './losses';
-import { makeOptimizer } from './optimizers';
+import type { KerasOptimizer } from './compile/keras-optimizer';
+import { trainingProblems } from './compile/resolve';
+import { MemoryCheckpointStore, type CheckpointStore } from './callbacks/checkpoint-store';
+import { lossActivationFindings, optimizerFor, RunCallbacks } from './run-callbacks';
 import { withSeededMathRandom } from './seeded-random';
-import { createLoopState, trainLoop, trainStep, type LoopState, type StepHooks } from './train-loop';
+import { probeSession, uploadDataset } from './session-parts';
+import { createLoopState, trainLoop, type LoopState, type StepHooks } from './train-loop';
 import { createThrottle } from './throttle';
 import { MemoryTracker } from './memory/tracker';
 import { ResourceExhaustedError } from './memory/oom-error';
-import { probeMemory, PROBE_BATCH_SIZES } from './memory/probe';
+import { PROBE_BATCH_SIZES } from './memory/probe';
 import { estimateAt, largestBatchThatFits, predictOom, type MemoryModel } from './memory/estimate';
 import { oomFailure, memoryView } from './memory/report';
 import { restoreWeights } from './device/checkpoint';
@@ -43,6 +46,7 @@ export interface SessionOptions {
 export type SessionOutcome = Omit<TrainOutcome, 'tensorsBefore' | 'tensorsAfter'>;
 
 const MB = 1024 * 1024;
+let sessionCount = 0;
 /** Memory events are for a person watching a panel: four a second is plenty. */
 const MEMORY_EVENT_INTERVAL_MS = 250;
 
@@ -55,7 +59,13 @@ const MEMORY_EVENT_INTERVAL_MS = 250;
 export class TrainingSession {
   private readonly tracker: MemoryTracker;
   private readonly model: tf.LayersModel;
-  private optimizer: tf.Optimizer;
+  private optimizer: KerasOptimizer;
+  /** ModelCheckpoint's saves (in memory: IndexedDB is not wired yet), under `runId`. */
+  readonly checkpoints: CheckpointStore = new MemoryCheckpointStore();
+  readonly runId = `run-${++sessionCount}`;
+  private readonly callbacks: RunCallbacks | null;
+  /** Loss ↔ activation warnings, shown once at the start of the first run. */
+  private notices: TrainEvent[] = [];
   private trainData: DeviceData;
   private validationData: DeviceData | null;
   private readonly state: LoopState;
@@ -84,13 +94,28 @@ export class TrainingSession {
     const owned: tf.Tensor[] = [];
     let model: tf.LayersModel | null = null;
     try {
+      const problems = trainingProblems(spec);
+      if (problems.length > 0) {
+        throw new EngineFailure('spec', 'These compile or fit settings cannot train.', problems);
+      }
       model = withSeededMathRandom(createRng(deriveSeed(spec.seed, 'init')), () => build(spec.graph));
+      for (const finding of lossActivationFindings(model, spec)) {
+        if (finding.severity === 'error')
+          throw new EngineFailure('spec', finding.message, [finding.suggestion]);
+        this.notices.push({
+          type: 'notice',
+          level: 'warning',
+          message: finding.message,
+          hint: finding.suggestion,
+        });
+      }
       this.tracker.instrumentModel(model);
       this.sampleShape = sampleShapeFor(model, dataset);
       [this.trainData, this.validationData] = this.upload(owned);
-      this.optimizer = makeOptimizer(spec.compile.optimizer, spec.compile.learningRate);
+      this.optimizer = optimizerFor(spec);
       this.state = createLoopState();
       this.model = model;
+      this.callbacks = RunCallbacks.fromSpec(spec, model, () => this.optimizer, this.checkpoints, this.runId);
     } catch (error) {
       tf.dispose(owned);
       model?.dispose();
@@ -109,48 +134,42 @@ export class TrainingSession {
     return new TrainingSession(spec, dataset, build, options);
   }
 
-  /** Splits the dataset (the same split every time: it is seeded) and puts it on the current backend. */
   private upload(owned: tf.Tensor[]): [DeviceData, DeviceData | null] {
-    const { spec } = this;
-    const { train, validation } = splitDataset(this.dataset, spec.data.validationSplit, spec.seed);
-    if (train.count === 0) {
-      throw new EngineFailure(
-        'data',
-        `A validation split of ${spec.data.validationSplit} leaves no training samples.`,
-        ['Lower the validation split or load more samples.'],
-      );
-    }
-    const put = (part: Dataset): DeviceData =>
-      this.tracker.withCategory('data', () => {
-        const x = tf.tensor(part.x, [part.count, ...this.sampleShape]);
-        owned.push(x);
-        const y = tf.tensor2d(part.y, [part.count, part.classNames.length]);
-        owned.push(y);
-        return { x, y, count: part.count };
-      });
-    return [put(train), validation ? put(validation) : null];
+    return uploadDataset(this.dataset, this.spec, this.sampleShape, this.tracker, owned);
   }
 
   get settings(): ExperimentSpec {
     return this.spec;
   }
 
-  /** Changes settings for the rest of the run. A new optimizer starts with fresh state (its slots are gone). */
+  /**
+   * Changes settings for the rest of the run. A new optimizer starts with fresh state (its slots are gone);
+   * changing its name drops `compile.optimizerConfig` (its arguments belong to the old one), keeping its rate.
+   */
   apply(patch: SettingsPatch): void {
     const { memory, fit, compile } = this.spec;
+    const current = compile.optimizerConfig?.name ?? compile.optimizer;
+    const changed = patch.optimizer !== undefined && patch.optimizer !== current;
+    const { optimizerConfig, ...rest } = compile;
     this.spec = {
       ...this.spec,
       fit: { ...fit, batchSize: patch.batchSize ?? fit.batchSize },
-      compile: { ...compile, optimizer: patch.optimizer ?? compile.optimizer },
+      compile: changed
+        ? {
+            ...rest,
+            optimizer: patch.optimizer!,
+            learningRate: optimizerConfig?.learning_rate ?? compile.learningRate,
+          }
+        : compile,
       memory: {
         budgetMB: patch.budgetMB ?? memory.budgetMB,
         allocation: patch.allocation ?? memory.allocation,
         ignoreEstimate: patch.ignoreEstimate ?? memory.ignoreEstimate,
       },
     };
-    if (patch.optimizer && patch.optimizer !== compile.optimizer) {
+    if (changed) {
       this.optimizer.dispose();
-      this.optimizer = makeOptimizer(this.spec.compile.optimizer, this.spec.compile.learningRate);
+      this.optimizer = optimizerFor(this.spec);
       this.memoryModel = null;
     }
     this.tracker.setBudget(this.budgetBytes());
@@ -172,6 +191,7 @@ export class TrainingSession {
       stepsPerEpoch,
       samples: this.trainData.count,
     });
+    this.notices.splice(0).forEach(onEvent);
     try {
       if (this.needsRestore || this.generation !== deviceGeneration()) {
         if (!this.state.checkpoint) {
@@ -201,10 +221,14 @@ export class TrainingSession {
           shouldStop,
           hooks: this.memoryHooks(onEvent),
           guard: this.makeGuard(),
+          callbacks: this.callbacks?.forRun(onEvent),
         },
         this.state,
       ).finally(() => (this.loopSeconds += (performance.now() - started) / 1000));
-      return this.outcome(result.status, undefined, false);
+      // The run is over (a failure above keeps it resumable): Keras's on_train_end, e.g. restore_best_weights.
+      this.callbacks?.trainEnd();
+      const stop = result.earlyStopped ? this.callbacks?.earlyStopped() : null;
+      return this.outcome(result.status, undefined, false, stop);
     } catch (error) {
       if (error instanceof ResourceExhaustedError) {
         return this.outcome('failed', this.describeOom(error), true);
@@ -225,6 +249,7 @@ export class TrainingSession {
     tf.dispose([this.trainData.x, this.trainData.y]);
     if (this.validationData) tf.dispose([this.validationData.x, this.validationData.y]);
     this.optimizer.dispose();
+    this.callbacks?.dispose();
     this.model.dispose();
     this.tracker.uninstall();
   }
@@ -291,8 +316,11 @@ export class TrainingSession {
       throw error;
     }
     restoreWeights(this.model, checkpoint.weights);
+    // A rate set by a callback (ReduceLROnPlateau) outlives the optimizer's slots.
+    const rate = this.optimizer.hasSchedule ? null : this.optimizer.learningRate;
     this.optimizer.dispose();
-    this.optimizer = makeOptimizer(this.spec.compile.optimizer, this.spec.compile.learningRate);
+    this.optimizer = optimizerFor(this.spec);
+    if (rate !== null) this.optimizer.setLearningRate(rate);
     const { state } = this;
     state.sums.dispose();
     state.sums = tf.tidy(() => tf.variable(tf.tensor1d(checkpoint.sums), false));
@@ -307,44 +335,19 @@ export class TrainingSession {
   }
 
   private probe(): MemoryModel {
-    const { compile } = this.spec;
-    const loss = lossFunction(compile.loss);
-    const accuracy = accuracyFunction(compile.loss, this.dataset.classNames.length);
-    const trainable = this.model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const probeRng = createRng(deriveSeed(this.spec.seed, 'probe'));
-    const scratch = tf.tidy(() => tf.variable(tf.zeros([2]), false));
-    const sampleValues = this.sampleShape.reduce((a, b) => a * b, 1);
-    try {
-      return probeMemory({
-        tracker: this.tracker,
-        model: this.model,
-        batchBytesPerSample: (sampleValues + this.dataset.classNames.length) * 4,
-        residentBytes: this.tracker.snapshot().byCategory.data.bytes,
-        step: (batchSize) => {
-          const order = tf.range(0, batchSize, 1, 'int32') as tf.Tensor1D;
-          try {
-            withSeededMathRandom(probeRng, () =>
-              trainStep(
-                { model: this.model, optimizer: this.optimizer, loss, accuracy, train: this.trainData },
-                trainable,
-                scratch,
-                order,
-                0,
-                batchSize,
-              ),
-            );
-          } finally {
-            order.dispose();
-          }
-        },
-        resetOptimizer: () => {
-          this.optimizer.dispose();
-          this.optimizer = makeOptimizer(compile.optimizer, compile.learningRate);
-        },
-      });
-    } finally {
-      scratch.dispose();
-    }
+    return probeSession({
+      spec: this.spec,
+      classes: this.dataset.classNames.length,
+      tracker: this.tracker,
+      model: this.model,
+      sampleShape: this.sampleShape,
+      train: this.trainData,
+      optimizer: () => this.optimizer,
+      resetOptimizer: () => {
+        this.optimizer.dispose();
+        this.optimizer = optimizerFor(this.spec);
+      },
+    });
   }
 
   private memoryHooks(onEvent: (event: TrainEvent) => void): StepHooks {
@@ -374,6 +377,7 @@ export class TrainingSession {
     status: TrainOutcome['status'],
     failure: TrainFailure | undefined,
     resumable: boolean,
+    earlyStopped: SessionOutcome['earlyStopped'] | null = null,
   ): SessionOutcome {
     const stats: RunStats = {
       steps: this.state.steps,
@@ -387,6 +391,7 @@ export class TrainingSession {
       ...(failure ? { failure } : {}),
       stats,
       resumable,
+      ...(earlyStopped ? { earlyStopped } : {}),
       memory: { estimate: this.estimate, measuredPeakBytes: this.measuredPeak },
     };
   }

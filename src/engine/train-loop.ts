@@ -10,6 +10,7 @@ import { withRegularization, type AccuracyFn, type LossFn } from './losses';
 import { withSeededMathRandom } from './seeded-random';
 import { createThrottle } from './throttle';
 import { yieldToEventLoop } from './yield';
+import type { LoopCallbacks } from './run-callbacks';
 
 /** At most 20 progress events a second. */
 const PROGRESS_INTERVAL_MS = 50;
@@ -46,6 +47,8 @@ export interface LoopOptions {
    * guard the loop also keeps the last verified copy of the weights in `state.checkpoint`. Null off WebGPU.
    */
   guard?: DeviceGuard | null;
+  /** The spec's Keras callbacks (run-callbacks.ts); a stop they ask for ends the run after the epoch. */
+  callbacks?: LoopCallbacks | null;
 }
 
 /**
@@ -86,6 +89,8 @@ export function createLoopState(): LoopState {
 
 export interface LoopResult {
   status: 'finished' | 'stopped';
+  /** A callback ended training before `fit.epochs` (status is then 'finished', as Keras's fit returns). */
+  earlyStopped?: boolean;
 }
 
 /**
@@ -101,6 +106,7 @@ export async function trainLoop(options: LoopOptions, state: LoopState): Promise
   let lastYield = performance.now();
 
   const guard = options.guard ?? null;
+  const callbacks = options.callbacks ?? null;
   const variables = guard ? weightVariables(model) : [];
 
   const deviceFailure = (problem: GpuErrorRecord) =>
@@ -173,13 +179,15 @@ export async function trainLoop(options: LoopOptions, state: LoopState): Promise
       state.order = epochOrder(train.count, fit.shuffle, options.shuffleRng);
       state.seen = 0;
       tf.tidy(() => state.sums.assign(tf.zeros([2])));
+      callbacks?.epochBegin(epoch);
     }
     const stepsPerEpoch = Math.ceil(train.count / fit.batchSize);
     const order = tf.tensor1d(state.order, 'int32');
     let pendingLoss: number | null = null;
     let stepsSinceReadback = 0;
+    let stopAfterEpoch = false;
     try {
-      while (state.seen < train.count) {
+      while (state.seen < train.count && !stopAfterEpoch) {
         if (performance.now() - lastYield >= YIELD_INTERVAL_MS) {
           await yieldToEventLoop();
           lastYield = performance.now();
@@ -206,6 +214,8 @@ export async function trainLoop(options: LoopOptions, state: LoopState): Promise
           pendingLoss = values[0] / state.seen;
           stepsSinceReadback = 0;
           if (weights) keepCheckpoint([values[0], values[1]], weights);
+          // Keras's on_batch_end with the running mean (TerminateOnNaN); a stop still ends the epoch.
+          if (callbacks?.batchEnd(epoch, step, pendingLoss)) stopAfterEpoch = true;
         }
         if (progressDue()) {
           onEvent({ type: 'progress', epoch, step, stepsPerEpoch, loss: pendingLoss });
@@ -227,16 +237,25 @@ export async function trainLoop(options: LoopOptions, state: LoopState): Promise
     );
     const { values, weights } = await readChecked(combined, guard !== null).finally(() => combined.dispose());
     hooks.afterStep();
-    const logs: EpochLogs = { loss: values[0] / state.seen, acc: values[1] / state.seen };
+    let logs: EpochLogs = { loss: values[0] / state.seen, acc: values[1] / state.seen };
     if (validation) {
       logs.val_loss = values[2] / validation.count;
       logs.val_acc = values[3] / validation.count;
     }
+    const ended = callbacks ? await callbacks.epochEnd(epoch, logs) : null;
+    if (ended) logs = ended.logs;
     state.history.push(logs);
     state.order = null;
     // Taken as of the next epoch's start, so a restore begins that epoch afresh.
     if (weights) keepCheckpoint([0, 0], weights, { epoch: epoch + 1, seen: 0, order: null });
     onEvent({ type: 'epoch', epoch, logs, seconds: (performance.now() - started) / 1000 });
+    if (ended) {
+      ended.events.forEach(onEvent);
+      if (ended.stop || stopAfterEpoch) {
+        state.epoch++;
+        return { status: 'finished', earlyStopped: true };
+      }
+    }
   }
   return { status: 'finished' };
 }

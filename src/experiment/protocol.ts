@@ -78,7 +78,41 @@ export interface EpochLogs {
   acc?: number;
   val_loss?: number;
   val_acc?: number;
+  /** The rate the epoch trained with, recorded when a callback manages it (ReduceLROnPlateau, LearningRateScheduler). */
+  learning_rate?: number;
 }
+
+export type CallbackName =
+  'EarlyStopping' | 'ModelCheckpoint' | 'ReduceLROnPlateau' | 'TerminateOnNaN' | 'LearningRateScheduler';
+
+/**
+ * What a Keras callback did, as plain data (the same shapes as src/engine/callbacks/types.ts), for marks on the
+ * loss chart. Epochs count from 1.
+ */
+export type CallbackEventView =
+  /** Training stops after this epoch (or, for TerminateOnNaN, after this batch's epoch). */
+  | { type: 'stop'; callback: CallbackName; epoch: number; batch?: number; reason: string }
+  | { type: 'lr-change'; callback: CallbackName; epoch: number; oldLr: number; newLr: number }
+  /** A checkpoint was saved (in the session's in-memory store) under `key`. */
+  | {
+      type: 'checkpoint';
+      callback: 'ModelCheckpoint';
+      epoch: number;
+      key: string;
+      monitor: string;
+      value: number | null;
+      weightsOnly: boolean;
+    }
+  /** At the end of training the weights were set back to those at the end of `bestEpoch`. */
+  | {
+      type: 'restore-best-weights';
+      callback: 'EarlyStopping';
+      epoch: number;
+      bestEpoch: number;
+      value: number;
+    }
+  /** The monitored key is missing from the logs (Keras warns and does nothing). */
+  | { type: 'warning'; callback: CallbackName; epoch: number; message: string };
 
 /**
  * `epoch` counts from 1; `step` is the number of steps done in that epoch (1..stepsPerEpoch). A progress
@@ -90,7 +124,11 @@ export type TrainEvent =
   | { type: 'estimate'; estimate: MemoryEstimateView }
   | { type: 'memory'; memory: MemoryView }
   | { type: 'progress'; epoch: number; step: number; stepsPerEpoch: number; loss: number | null }
-  | { type: 'epoch'; epoch: number; logs: EpochLogs; seconds: number };
+  | { type: 'epoch'; epoch: number; logs: EpochLogs; seconds: number }
+  /** Something the user should see that does not stop the run (e.g. a loss ↔ final-activation mismatch). */
+  | { type: 'notice'; level: 'warning'; message: string; hint?: string }
+  /** A Keras callback acted (stop, learning-rate change, checkpoint…), after the `epoch` event of `epoch`. */
+  | { type: 'callback'; epoch: number; event: CallbackEventView };
 
 export type FailureKind =
   'graph' | 'data' | 'spec' | 'resource-exhausted' | 'device-lost' | 'device-error' | 'backend' | 'internal';
@@ -215,6 +253,8 @@ export interface TrainOutcome {
   resumable?: boolean;
   /** The pre-flight estimate and the highest step peak measured, for the estimate-vs-measured figure. */
   memory?: { estimate: MemoryEstimateView | null; measuredPeakBytes: number | null };
+  /** Set when a callback (EarlyStopping, TerminateOnNaN) ended the run before `fit.epochs`; status is 'finished'. */
+  earlyStopped?: { callback: CallbackName; epoch: number; reason: string };
 }
 
 /** Settings a remedy can change with one click; the run then resumes from its last good step. */

@@ -1,0 +1,160 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ExperimentSpec } from '../experiment/spec';
+import type { CallbackEventView, EpochLogs, TrainEvent, TrainOutcome } from '../experiment/protocol';
+import { CallbackList } from './callbacks/callback-list';
+import type { CheckpointStore } from './callbacks/checkpoint-store';
+import { saveCheckpoint } from './callbacks/tfjs-handle';
+import type { CallbackEvent, Logs, TrainingHandle } from './callbacks/types';
+import { checkLossActivation, type LossActivationFinding } from './compile/loss-activation';
+import type { KerasOptimizer } from './compile/keras-optimizer';
+import { resolveCompile, resolveFit } from './compile/resolve';
+import { makeOptimizer } from './optimizers';
+
+// The protocol's copy of the callback events must stay the same plain data as the callbacks' own.
+const _sameShape: (event: CallbackEvent) => CallbackEventView = (event) => event;
+void _sameShape;
+
+/** The optimizer the spec asks for: Keras's arguments, schedule and clipping (see compile/resolve.ts). */
+export function optimizerFor(spec: ExperimentSpec): KerasOptimizer {
+  const compile = resolveCompile(spec);
+  return makeOptimizer(compile.optimizer, undefined, { schedule: compile.schedule, clip: compile.clip });
+}
+
+/** The activation a layer applies last, as the loss check names it ('linear' when none). */
+function finalActivation(layer: tf.layers.Layer): string {
+  if (layer.getClassName() === 'Softmax') return 'softmax';
+  const activation = (layer.getConfig() as { activation?: unknown }).activation;
+  return typeof activation === 'string' ? activation : 'linear';
+}
+
+/** The loss ↔ final-activation findings for every output of the model, with the loss that output trains on. */
+export function lossActivationFindings(model: tf.LayersModel, spec: ExperimentSpec): LossActivationFinding[] {
+  const compile = resolveCompile(spec);
+  const findings: LossActivationFinding[] = [];
+  model.outputLayers.forEach((layer, i) => {
+    const loss = compile.outputLosses?.[layer.name] ?? spec.compile.lossConfig ?? spec.compile.loss;
+    if (loss === null) return;
+    const shape = model.outputs[i]?.shape ?? [];
+    const units = shape[shape.length - 1] ?? undefined;
+    const finding = checkLossActivation(loss, finalActivation(layer), units ?? undefined);
+    if (finding) findings.push(finding);
+  });
+  return findings;
+}
+
+/** What the loop asks of the callbacks (train-loop.ts); absent when the spec has none. */
+export interface LoopCallbacks {
+  epochBegin(epoch: number): void;
+  /** At a readback, with the epoch's running mean loss; true when a callback asks to stop. */
+  batchEnd(epoch: number, step: number, loss: number): boolean;
+  /** After the epoch's readback: performs checkpoint saves; returns the logs to record and whether to stop. */
+  epochEnd(epoch: number, logs: EpochLogs): Promise<{ logs: EpochLogs; events: TrainEvent[]; stop: boolean }>;
+}
+
+/** Kiln's epoch logs under Keras's names too (accuracy, val_accuracy), for monitors spelled either way. */
+function kerasLogs(logs: EpochLogs): Logs {
+  return { ...logs, accuracy: logs.acc, val_accuracy: logs.val_acc };
+}
+
+const DIRECTIONS: Record<string, 'up' | 'down'> = { acc: 'up', accuracy: 'up' };
+
+/**
+ * The spec's Keras callbacks for one session: a CallbackList over a handle to the session's model and
+ * (current) optimizer, checkpoints in `store`, and every event forwarded as a `callback` TrainEvent. It lives
+ * as long as the session, so a run resumed after a failure keeps the callbacks' state (patience, best value).
+ * Weight snapshots (restore_best_weights) are tracked here, so `dispose` frees any a run left behind.
+ */
+export class RunCallbacks {
+  readonly list: CallbackList;
+  private readonly live = new Set<tf.Tensor[]>();
+  private began = false;
+  private emit: (event: TrainEvent) => void = () => {};
+
+  constructor(
+    configs: ExperimentSpec['fit']['callbacks'] & object,
+    private readonly model: tf.LayersModel,
+    private readonly optimizer: () => KerasOptimizer,
+    private readonly store: CheckpointStore,
+    private readonly runId: string,
+  ) {
+    const handle: TrainingHandle<tf.Tensor[]> = {
+      getLearningRate: () => this.optimizer().learningRate,
+      setLearningRate: (lr) => this.optimizer().setLearningRate(lr),
+      snapshotWeights: () => {
+        const weights = tf.tidy(() => model.getWeights().map((w) => tf.clone(w)));
+        this.live.add(weights);
+        return weights;
+      },
+      restoreWeights: (weights) => model.setWeights(weights),
+      releaseWeights: (weights) => {
+        this.live.delete(weights);
+        tf.dispose(weights);
+      },
+    };
+    this.list = CallbackList.fromConfigs(configs, handle as TrainingHandle, {
+      initialLr: this.optimizer().learningRate,
+      directions: DIRECTIONS,
+    });
+  }
+
+  static fromSpec(
+    spec: ExperimentSpec,
+    model: tf.LayersModel,
+    optimizer: () => KerasOptimizer,
+    store: CheckpointStore,
+    runId: string,
+  ): RunCallbacks | null {
+    const configs = resolveFit(spec).callbacks;
+    return configs.length === 0 ? null : new RunCallbacks(configs, model, optimizer, store, runId);
+  }
+
+  private forward(events: CallbackEvent[]): TrainEvent[] {
+    return events.map((event) => ({ type: 'callback', epoch: event.epoch, event }));
+  }
+
+  /** The loop's side of the callbacks for one run; `trainBegin` happens once per session, at its first run. */
+  forRun(onEvent: (event: TrainEvent) => void): LoopCallbacks {
+    this.emit = onEvent;
+    if (!this.began) {
+      this.began = true;
+      this.list.trainBegin();
+    }
+    return {
+      epochBegin: (epoch) => this.forward(this.list.epochBegin(epoch)).forEach(onEvent),
+      batchEnd: (epoch, step, loss) => {
+        this.forward(this.list.batchEnd(epoch, step, { loss })).forEach(onEvent);
+        return this.list.stopTraining;
+      },
+      epochEnd: async (epoch, logs) => {
+        const result = this.list.epochEnd(epoch, kerasLogs(logs));
+        for (const request of result.saves) {
+          await saveCheckpoint(this.store, this.runId, request, this.model, this.optimizer());
+        }
+        const lr = result.logs.learning_rate;
+        return {
+          logs: lr === undefined ? logs : { ...logs, learning_rate: lr },
+          events: this.forward(result.events),
+          stop: this.list.stopTraining,
+        };
+      },
+    };
+  }
+
+  /** Keras's on_train_end (EarlyStopping restores the best weights here), once, when the run is over. */
+  trainEnd(): void {
+    if (!this.began) return;
+    this.began = false;
+    this.forward(this.list.trainEnd()).forEach(this.emit);
+  }
+
+  /** The first stop a callback asked for, as the outcome's `earlyStopped`. */
+  earlyStopped(): TrainOutcome['earlyStopped'] | null {
+    const stop = this.list.history.find((e) => e.type === 'stop');
+    return stop?.type === 'stop' ? { callback: stop.callback, epoch: stop.epoch, reason: stop.reason } : null;
+  }
+
+  dispose(): void {
+    for (const weights of this.live) tf.dispose(weights);
+    this.live.clear();
+  }
+}
