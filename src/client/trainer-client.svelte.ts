@@ -3,11 +3,16 @@ import type { BackendName, ExperimentSpec } from '../experiment/spec';
 import type {
   BackendReport,
   EpochLogs,
+  MemoryEstimateView,
+  MemoryView,
+  SettingsPatch,
   TrainerApi,
   TrainEvent,
   TrainFailure,
   TrainOutcome,
 } from '../experiment/protocol';
+import type { DeviceSeat } from './device-seat';
+import { applyPatch, patchBetween } from './settings-patch';
 
 export type TrainerStatus = 'idle' | 'starting' | 'training' | 'finished' | 'stopped' | 'failed';
 
@@ -42,12 +47,25 @@ export class TrainerClient {
   #lastLoss = $state<number | null>(null);
   #failure = $state.raw<TrainFailure | null>(null);
   #crashes = $state(0);
+  #estimate = $state.raw<MemoryEstimateView | null>(null);
+  #memory = $state.raw<MemoryView | null>(null);
+  /** The highest step peak seen in memory events since the latest estimate; the outcome's figure replaces it. */
+  #livePeak = $state<number | null>(null);
+  #measuredPeak = $state<number | null>(null);
+  #resumable = $state(false);
+  #tensors = $state.raw<{ before: number; after: number } | null>(null);
+  #resumedWith = $state.raw<SettingsPatch | null>(null);
+  #resumedAtEpoch = $state(0);
+  /** The spec the worker's parked run was trained with, so a resume can only ever be asked with a patch. */
+  #runSpec: ExperimentSpec | null = null;
 
   #factory: WorkerFactory;
   #handle: WorkerHandle | null = null;
   #preference: BackendName = 'webgpu';
   /** Crashes since the last successful init; a worker that cannot even start is not restarted forever. */
   #crashStreak = 0;
+  #device: DeviceSeat | null = null;
+  #deviceLimit: number | null = null;
 
   constructor(factory: WorkerFactory = defaultFactory) {
     this.#factory = factory;
@@ -85,6 +103,42 @@ export class TrainerClient {
   get crashes(): number {
     return this.#crashes;
   }
+  /** The latest pre-flight estimate (one step's peak by component, against the budget). */
+  get estimate(): MemoryEstimateView | null {
+    return this.#estimate;
+  }
+  /** The latest live memory figures from the tracker. */
+  get memory(): MemoryView | null {
+    return this.#memory;
+  }
+  /** The highest step peak measured at the current batch size: the outcome's, or the live one during a run. */
+  get measuredPeakBytes(): number | null {
+    return this.#measuredPeak ?? this.#livePeak;
+  }
+  /** The last run failed but kept its model, weights and history: `resume` continues it. */
+  get resumable(): boolean {
+    return this.#resumable;
+  }
+  /** Live tensors in the worker before and after the last run (equal unless something leaked). */
+  get tensors(): { before: number; after: number } | null {
+    return this.#tensors;
+  }
+  /** The patch the current run was resumed with, and the epochs it had done then; null for a fresh run. */
+  get resumedWith(): SettingsPatch | null {
+    return this.#resumedWith;
+  }
+  get resumedAtEpoch(): number {
+    return this.#resumedAtEpoch;
+  }
+  /**
+   * The patch that would resume the interrupted run so that it trains `spec`, or null when there is no such
+   * run or `spec` differs from it in something a patch cannot change (then only Train can run it).
+   */
+  resumePatchFor(spec: ExperimentSpec): SettingsPatch | null {
+    if (!this.#resumable || !this.#runSpec || this.busy) return null;
+    return patchBetween(this.#runSpec, spec);
+  }
+
   get busy(): boolean {
     return this.#status === 'starting' || this.#status === 'training';
   }
@@ -93,6 +147,17 @@ export class TrainerClient {
     if (this.#epochs === 0) return 0;
     const inEpoch = this.#stepsPerEpoch > 0 && this.busy ? this.#step / this.#stepsPerEpoch : 0;
     return Math.min(1, (this.#epoch + Math.min(inEpoch, 1)) / this.#epochs);
+  }
+
+  /** Takes part in a shared device: runs are admitted, measured and released through `seat`. */
+  attachDevice(seat: DeviceSeat | null): void {
+    this.#device = seat;
+  }
+
+  /** The device's limit for this client's runs (kept for each new worker): its budget becomes min(own, limit). */
+  setDeviceLimit(bytes: number | null): void {
+    this.#deviceLimit = bytes;
+    void this.#handle?.api.setDeviceLimit(bytes);
   }
 
   /** Starts the worker (if needed) and asks it which backend runs. */
@@ -115,19 +180,68 @@ export class TrainerClient {
   async train(spec: ExperimentSpec): Promise<TrainOutcome | null> {
     if (this.busy) return null;
     this.#reset(spec.fit.epochs);
-    this.#status = 'starting';
     // Structured clone takes plain data only: a JSON round trip drops Svelte proxies and anything odd.
     const plain = JSON.parse(JSON.stringify(spec)) as ExperimentSpec;
-    // The worker releases its remote end of this callback when train() returns; this side can only make the
+    // A refused start never reaches the worker: a run parked there stays resumable.
+    if (this.#refusedByDevice(plain)) return null;
+    this.#runSpec = plain;
+    return this.#run(plain.backend, (api, onEvent) => api.train(plain, onEvent));
+  }
+
+  /**
+   * Continues the interrupted run with `patch` applied: same weights, optimizer state and history. The
+   * history so far stays; new epochs are appended to it.
+   */
+  async resume(patch: SettingsPatch): Promise<TrainOutcome | null> {
+    if (this.busy || !this.#resumable || !this.#runSpec) return null;
+    const plain = JSON.parse(JSON.stringify(patch)) as SettingsPatch;
+    const next = applyPatch(this.#runSpec, plain);
+    // The patch may change the budget or the allocation mode: the device admits the run again.
+    if (this.#refusedByDevice(next)) return null;
+    this.#runSpec = next;
+    this.#failure = null;
+    this.#resumedWith = plain;
+    this.#resumedAtEpoch = this.#history.length;
+    return this.#run(this.#runSpec.backend, (api, onEvent) => api.resume(plain, onEvent));
+  }
+
+  /** Forgets the interrupted run and lets the worker release its tensors. */
+  discard(): void {
+    if (this.busy || !this.#resumable) return;
+    this.#resumable = false;
+    this.#runSpec = null;
+    void this.#handle?.api.discard();
+    this.#device?.release();
+  }
+
+  /** Asks the shared device for room; a refusal becomes this client's failure. */
+  #refusedByDevice(spec: ExperimentSpec): boolean {
+    const refusal = this.#device?.admit(spec);
+    if (!refusal) return false;
+    this.#failure = refusal;
+    this.#status = 'failed';
+    return true;
+  }
+
+  async #run(
+    backend: BackendName,
+    call: (api: Comlink.Remote<TrainerApi>, onEvent: (event: TrainEvent) => void) => Promise<TrainOutcome>,
+  ): Promise<TrainOutcome | null> {
+    this.#status = 'starting';
+    this.#resumable = false;
+    this.#measuredPeak = null;
+    this.#tensors = null;
+    // The worker releases its remote end of this callback when the call returns; this side can only make the
     // callback inert, so a late event from this run never lands in the next one.
     let live = true;
     const onEvent = Comlink.proxy((event: TrainEvent) => {
       if (live) this.#onEvent(event);
     });
     try {
-      await this.init(plain.backend);
+      await this.init(backend);
       const handle = this.#ensureWorker();
-      const outcome = await Promise.race([handle.api.train(plain, onEvent), handle.crashed]);
+      if (this.#device && this.#deviceLimit !== null) void handle.api.setDeviceLimit(this.#deviceLimit);
+      const outcome = await Promise.race([call(handle.api, onEvent), handle.crashed]);
       this.#finish(outcome);
       return outcome;
     } catch (error) {
@@ -146,6 +260,7 @@ export class TrainerClient {
 
   /** Ends the worker for good (page teardown, tests). */
   dispose(): void {
+    this.#device?.release();
     this.#handle?.api[Comlink.releaseProxy]();
     this.#handle?.worker.terminate();
     this.#handle = null;
@@ -159,6 +274,11 @@ export class TrainerClient {
     this.#history = [];
     this.#lastLoss = null;
     this.#failure = null;
+    this.#estimate = null;
+    this.#memory = null;
+    this.#livePeak = null;
+    this.#resumedWith = null;
+    this.#resumedAtEpoch = 0;
   }
 
   #onEvent(event: TrainEvent): void {
@@ -184,6 +304,15 @@ export class TrainerClient {
         this.#step = 0;
         this.#lastLoss = event.logs.loss;
         break;
+      case 'estimate':
+        this.#estimate = event.estimate;
+        this.#livePeak = null;
+        break;
+      case 'memory':
+        this.#memory = event.memory;
+        this.#livePeak = Math.max(this.#livePeak ?? 0, event.memory.stepPeakBytes);
+        this.#device?.report(event.memory.liveBytes);
+        break;
     }
   }
 
@@ -192,6 +321,13 @@ export class TrainerClient {
     this.#epoch = this.#history.length;
     const last = this.#history.at(-1);
     if (last) this.#lastLoss = last.loss;
+    this.#resumable = outcome.resumable === true;
+    if (!this.#resumable) this.#runSpec = null;
+    // A parked run keeps its tensors, so it keeps its memory on the device until it resumes or is discarded.
+    if (!this.#resumable) this.#device?.release();
+    this.#tensors = { before: outcome.tensorsBefore, after: outcome.tensorsAfter };
+    if (outcome.memory?.estimate) this.#estimate = outcome.memory.estimate;
+    this.#measuredPeak = outcome.memory?.measuredPeakBytes ?? null;
     if (outcome.status === 'failed') {
       this.#failure = outcome.failure ?? {
         kind: 'internal',
@@ -203,6 +339,9 @@ export class TrainerClient {
   }
 
   #fail(error: unknown): void {
+    this.#resumable = false;
+    this.#runSpec = null;
+    this.#device?.release();
     const crashed = error instanceof WorkerCrash;
     const message = error instanceof Error ? error.message : String(error);
     this.#failure = {
@@ -231,10 +370,14 @@ export class TrainerClient {
       reject(new WorkerCrash(message));
       this.#handle = null;
       this.#backend = null;
+      // A parked run lived in that worker.
+      this.#resumable = false;
+      this.#runSpec = null;
       this.#crashes += 1;
       this.#crashStreak += 1;
       worker.terminate();
       if (!this.busy) {
+        this.#device?.release();
         this.#failure = {
           kind: 'internal',
           message: `The training worker crashed: ${message}`,

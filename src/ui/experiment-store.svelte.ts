@@ -1,5 +1,12 @@
 import type { ArgValue, GraphError, GraphNode, ModelGraph } from '../graph/types';
-import { parseExperiment, type ExperimentSpec } from '../experiment/spec';
+import {
+  DEFAULT_MEMORY,
+  parseExperiment,
+  type ExperimentSpec,
+  type MemorySettings,
+} from '../experiment/spec';
+import type { SettingsPatch } from '../experiment/protocol';
+import { applyPatch } from '../client/settings-patch';
 import * as ops from './graph-ops';
 
 type Fit = ExperimentSpec['fit'];
@@ -11,6 +18,9 @@ export interface Notice {
 }
 
 const NOTICE_MS = 5000;
+/** The spec's limits for `memory.budgetMB` (src/experiment/spec.ts). */
+export const MIN_BUDGET_MB = 0.1;
+export const MAX_BUDGET_MB = 65_536;
 /** Where a clicked palette layer lands: the templates' column and row spacing. */
 const COLUMN = 220;
 const ROW = 160;
@@ -34,6 +44,8 @@ export class ExperimentStore {
   /** Bound directly to the Epochs / Batch size inputs; checked by `specProblems`. */
   fit = $state<Fit>({ epochs: 1, batchSize: 32, shuffle: true, readbackEvery: 1 });
   compile = $state<Compile>({ optimizer: 'adam', learningRate: 0.001, loss: 'categorical_crossentropy' });
+  /** Bound to the Memory panel's budget, allocation mode and "start even if…" controls. */
+  memory = $state<MemorySettings>({ ...DEFAULT_MEMORY });
   #selectedId = $state<string | null>(null);
   /** Refusals shown next to inspector fields, keyed `${nodeId}:${key}`. */
   #fieldErrors = $state.raw<Record<string, string>>({});
@@ -51,6 +63,15 @@ export class ExperimentStore {
       for (const id of errorNodeIds(error)) (byNode[id] ??= []).push(error.message);
     }
     return byNode;
+  });
+
+  /** Why the memory budget field is refused, or null when it is a valid budget. */
+  readonly budgetProblem = $derived.by(() => {
+    const mb = this.memory.budgetMB as number | null;
+    if (typeof mb !== 'number' || !Number.isFinite(mb)) return 'Enter a number of megabytes.';
+    if (mb < MIN_BUDGET_MB) return `The budget must be at least ${MIN_BUDGET_MB} MB.`;
+    if (mb > MAX_BUDGET_MB) return `The budget must be at most ${MAX_BUDGET_MB.toLocaleString('en-US')} MB.`;
+    return null;
   });
 
   readonly specProblems = $derived.by(() => {
@@ -95,6 +116,7 @@ export class ExperimentStore {
     this.#graph = spec.graph;
     this.fit = { ...spec.fit };
     this.compile = { ...spec.compile };
+    this.memory = { ...spec.memory };
     this.#selectedId = null;
     this.#fieldErrors = {};
   }
@@ -107,7 +129,16 @@ export class ExperimentStore {
       graph: this.#graph,
       fit: $state.snapshot(this.fit),
       compile: $state.snapshot(this.compile),
+      memory: $state.snapshot(this.memory),
     };
+  }
+
+  /** Applies a remedy's settings, so the panels show them and the next Train (or resume) uses them. */
+  applyPatch(patch: SettingsPatch): void {
+    const next = applyPatch(this.spec(), patch);
+    this.fit = { ...next.fit };
+    this.compile = { ...next.compile };
+    this.memory = { ...next.memory };
   }
 
   select(nodeId: string | null): void {
@@ -169,6 +200,17 @@ export class ExperimentStore {
     }
     if (this.#selectedId && !graph.nodes.some((n) => n.id === this.#selectedId)) this.#selectedId = null;
     this.#graph = graph;
+  }
+
+  /**
+   * Replaces the whole graph (undo/redo, a template, an import, a layout, a paste); the caller has already
+   * checked it. Keeps the selection when it still exists, or selects `select`.
+   */
+  replaceGraph(graph: ModelGraph, select?: string | null): void {
+    this.#graph = graph;
+    const keep = this.#selectedId !== null && graph.nodes.some((n) => n.id === this.#selectedId);
+    this.#selectedId = select !== undefined ? select : keep ? this.#selectedId : null;
+    this.#fieldErrors = {};
   }
 
   moveNodes(positions: { id: string; x: number; y: number }[]): void {
@@ -238,6 +280,7 @@ const FIELD_LABELS: Record<string, string> = {
   'fit.epochs': 'Epochs',
   'fit.batchSize': 'Batch size',
   'compile.learningRate': 'Learning rate',
+  'memory.budgetMB': 'Memory budget (MB)',
 };
 
 /** "fit.epochs: Too small: expected number to be >=1" → "Epochs: Too small: expected number to be >=1". */

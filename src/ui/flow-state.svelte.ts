@@ -13,6 +13,8 @@ export interface LayerNodeData extends Record<string, unknown> {
   /** Input handles to draw, one per slot; a merge layer keeps one free slot while it can take more. */
   slots: number;
   hasOutput: boolean;
+  /** Set on every call site of a shared layer: "shared with dense" on a call site, "shared: 2 calls" on the owner. */
+  shared: string | null;
 }
 
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
@@ -77,6 +79,9 @@ export class FlowState {
     this.#lastSelected = selectedId;
     const used: Record<string, number> = {};
     for (const e of graph.edges) used[e.target] = Math.max(used[e.target] ?? 0, e.targetSlot + 1);
+    const calls: Record<string, number> = {};
+    for (const n of graph.nodes) if (n.sharedWith) calls[n.sharedWith] = (calls[n.sharedWith] ?? 1) + 1;
+    const nameOf: Record<string, string> = Object.fromEntries(graph.nodes.map((n) => [n.id, n.name]));
 
     this.#nodes = graph.nodes.map((n) => {
       const spec = getLayerSpec(n.className);
@@ -99,6 +104,11 @@ export class FlowState {
           errors: errorsByNode[n.id] ?? [],
           slots: Number.isFinite(slots) ? slots : 1,
           hasOutput: true,
+          shared: n.sharedWith
+            ? `shared with ${nameOf[n.sharedWith] ?? n.sharedWith}`
+            : calls[n.id]
+              ? `shared: ${calls[n.id]} calls`
+              : null,
         },
       } satisfies LayerFlowNode;
     });

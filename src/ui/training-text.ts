@@ -1,4 +1,4 @@
-import type { EpochLogs } from '../experiment/protocol';
+import type { EpochLogs, SettingsPatch } from '../experiment/protocol';
 import type { TrainerStatus } from '../client/trainer-client.svelte';
 
 export interface TrainingView {
@@ -8,6 +8,22 @@ export interface TrainingView {
   epochs: number;
   history: EpochLogs[];
   failure: { message: string } | null;
+  /** The patch a resumed run was continued with, and the epochs done when it was; absent for a fresh run. */
+  resumedWith?: SettingsPatch | null;
+  resumedAtEpoch?: number;
+}
+
+/** A settings patch in words: "batch size 16", "memory budget 2 MB, optimizer SGD". */
+export function describePatch(patch: SettingsPatch): string {
+  const parts: string[] = [];
+  if (patch.batchSize !== undefined) parts.push(`batch size ${patch.batchSize}`);
+  if (patch.budgetMB !== undefined) parts.push(`memory budget ${patch.budgetMB} MB`);
+  if (patch.optimizer !== undefined) parts.push(`optimizer ${patch.optimizer === 'sgd' ? 'SGD' : 'Adam'}`);
+  if (patch.allocation !== undefined)
+    parts.push(patch.allocation === 'growth' ? 'memory growth' : 'memory reserved up front');
+  if (patch.ignoreEstimate !== undefined)
+    parts.push(patch.ignoreEstimate ? 'the estimate ignored' : 'the estimate checked');
+  return parts.length > 0 ? parts.join(', ') : 'the same settings';
 }
 
 export const formatLoss = (loss: number | null | undefined): string =>
@@ -26,12 +42,14 @@ function metrics(logs: EpochLogs | undefined): string {
 export function announcement(v: TrainingView): string {
   const on = v.backend ? ` on ${v.backend}` : '';
   const last = v.history.at(-1);
+  const resumed = v.resumedWith ? `Training resumed with ${describePatch(v.resumedWith)}` : null;
   switch (v.status) {
     case 'idle':
       return 'Ready to train.';
     case 'starting':
-      return `Starting training${on}…`;
+      return resumed ? `${resumed}.` : `Starting training${on}…`;
     case 'training':
+      if (resumed && v.epoch === (v.resumedAtEpoch ?? 0)) return `${resumed}.`;
       return v.epoch === 0
         ? `Training${on}: ${v.epochs} epochs, first epoch running.`
         : `Training${on}: epoch ${v.epoch} of ${v.epochs}${metrics(last)}`;

@@ -29,6 +29,8 @@ export const CATEGORY_LABELS: Record<LayerCategory, string> = {
 export class UiState {
   query = $state('');
   showKerasText = $state(false);
+  /** Which results tab is shown under the train bar. */
+  resultsTab = $state<'curves' | 'memory' | 'device'>('curves');
 
   readonly paletteGroups = $derived.by(() => {
     const q = this.query.trim().toLowerCase();

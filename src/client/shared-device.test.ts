@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { blobsExperiment } from '../experiment/defaults';
+import type { ExperimentSpec } from '../experiment/spec';
+import { SharedDevice, type DeviceClient } from './shared-device.svelte';
+import type { DeviceSeat } from './device-seat';
+import { TrainerClient, type TrainerStatus } from './trainer-client.svelte';
+
+const MB = 1024 * 1024;
+
+/** A client that records what the device told it and lets the test act as its runs. */
+class FakeClient implements DeviceClient {
+  status: TrainerStatus = 'idle';
+  resumable = false;
+  seat: DeviceSeat | null = null;
+  limits: (number | null)[] = [];
+  attachDevice(seat: DeviceSeat | null): void {
+    this.seat = seat;
+  }
+  setDeviceLimit(bytes: number | null): void {
+    this.limits.push(bytes);
+  }
+}
+
+function spec(name: string, allocation: 'growth' | 'reserve', budgetMB: number): ExperimentSpec {
+  const base = blobsExperiment();
+  return { ...base, name, memory: { ...base.memory, allocation, budgetMB } };
+}
+
+describe('SharedDevice', () => {
+  it('refuses a second reservation that does not fit and lists both experiments', () => {
+    const device = new SharedDevice(3);
+    const a = new FakeClient();
+    const b = new FakeClient();
+    device.join('a', 'first', a);
+    device.join('b', 'second', b);
+    expect(device.rows).toEqual([]);
+
+    expect(a.seat!.admit(spec('First', 'reserve', 2))).toBeNull();
+    expect(a.limits).toEqual([2 * MB]);
+    a.seat!.report(10_000);
+    const refusal = b.seat!.admit(spec('Second', 'reserve', 2));
+    expect(refusal?.message).toMatch(/^ResourceExhaustedError: OOM when reserving 2\.0 MB on webgpu/);
+    expect(refusal?.remedies?.some((r) => r.action?.label === 'Apply: memory growth')).toBe(true);
+
+    expect(device.rows.map((r) => [r.name, r.mode, r.onDevice, r.heldBytes, r.usedBytes])).toEqual([
+      ['First', 'reserve', true, 2 * MB, 10_000],
+      ['Second', 'reserve', false, 0, 0],
+    ]);
+    expect(device.heldBytes).toBe(2 * MB);
+    expect(b.limits).toEqual([]);
+  });
+
+  it('in growth mode admits both and fences each worker by what the other holds', () => {
+    const device = new SharedDevice(3);
+    const a = new FakeClient();
+    const b = new FakeClient();
+    device.join('a', 'first', a);
+    device.join('b', 'second', b);
+    expect(a.seat!.admit(spec('First', 'growth', 2))).toBeNull();
+    expect(b.seat!.admit(spec('Second', 'growth', 2))).toBeNull();
+    b.seat!.report(1.5 * MB);
+    expect(a.limits.at(-1)).toBe(1.5 * MB);
+    expect(b.limits.at(-1)).toBe(2 * MB);
+
+    // The capacity is the user's: changing it re-fences the workers at once.
+    device.capacityMB = 10;
+    expect(a.limits.at(-1)).toBe(2 * MB);
+    device.capacityMB = -1;
+    expect(device.capacityProblem).toMatch(/at least/);
+    expect(device.capacityBytes).toBe(10 * MB);
+
+    // A finished run frees what it held and its worker's fence is lifted.
+    b.seat!.release();
+    expect(b.limits.at(-1)).toBeNull();
+    expect(device.rows.find((r) => r.name === 'Second')?.onDevice).toBe(false);
+  });
+
+  it('a refused start becomes the client failure and never reaches a worker', async () => {
+    const device = new SharedDevice(3);
+    const holder = new FakeClient();
+    device.join('holder', 'holder', holder);
+    holder.seat!.admit(spec('Holder', 'reserve', 2));
+
+    let workers = 0;
+    const client = new TrainerClient(() => {
+      workers += 1;
+      throw new Error('no worker in this test');
+    });
+    device.join('main', 'main', client);
+    const outcome = await client.train(spec('Main', 'reserve', 2));
+    expect(outcome).toBeNull();
+    expect(workers).toBe(0);
+    expect(client.status).toBe('failed');
+    expect(client.failure?.kind).toBe('resource-exhausted');
+    expect(client.failure?.oom?.phase).toBe('reservation');
+    expect(client.failure?.message).toContain("held by 'Holder' 2.0 MB");
+  });
+
+  it('runs another experiment from a copy of the current one with its own budget and mode', () => {
+    const device = new SharedDevice();
+    const another = device.another;
+    another.budgetMB = 3;
+    another.allocation = 'reserve';
+    const current = spec('Edited', 'growth', 64);
+    expect(another.spec(current)).toMatchObject({
+      name: 'Edited #2',
+      memory: { budgetMB: 3, allocation: 'reserve' },
+      fit: current.fit,
+    });
+    another.template = 'blobs';
+    another.apply({ allocation: 'growth', batchSize: 8 });
+    expect(another.spec(current)).toMatchObject({
+      name: 'Blobs MLP #2',
+      memory: { budgetMB: 3, allocation: 'growth' },
+      fit: { batchSize: 8 },
+    });
+  });
+});

@@ -1,0 +1,34 @@
+import { blobsExperiment, defaultExperiment } from '../experiment/defaults';
+import type { ExperimentSpec } from '../experiment/spec';
+import type { ModelGraph } from '../graph/types';
+import * as ops from './graph-ops';
+
+/**
+ * The experiments a URL can open with `?experiment=…`. `blobs` is tiny and fast for browser tests; `blobs-wide`
+ * is the same problem through a Dense 256 hidden layer, whose activations grow with the batch size, so a
+ * budget under 1 MB refuses a batch of 128 while a smaller batch fits.
+ */
+export const URL_EXPERIMENTS: Record<string, () => ExperimentSpec> = {
+  blobs: blobsExperiment,
+  'blobs-wide': blobsWideExperiment,
+};
+
+export function experimentFromUrl(search: string): ExperimentSpec {
+  const id = new URLSearchParams(search).get('experiment');
+  const make = id !== null && Object.hasOwn(URL_EXPERIMENTS, id) ? URL_EXPERIMENTS[id] : defaultExperiment;
+  return make();
+}
+
+export function blobsWideExperiment(): ExperimentSpec {
+  const base = blobsExperiment();
+  return { ...base, name: 'Blobs wide MLP', graph: widen(base.graph) };
+}
+
+/** Input 2 → Dense 16 → Dense 3 becomes Input 2 → Dense 256 → Dense 3: activations then grow with the batch. */
+function widen(graph: ModelGraph): ModelGraph {
+  const hidden = graph.nodes.find((n) => n.name === 'dense');
+  if (!hidden) throw new Error('blobs-wide: the blobs template has no layer named dense');
+  const edit = ops.updateConfig(graph, hidden.id, 'units', 256);
+  if (!edit.ok) throw new Error(`blobs-wide: ${edit.reason}`);
+  return edit.graph;
+}

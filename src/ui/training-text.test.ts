@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { announcement, describePatch } from './training-text';
+
+const base = { backend: 'webgpu', epoch: 0, epochs: 3, history: [], failure: null };
+
+describe('announcement', () => {
+  it('says a run failed with its message', () => {
+    expect(
+      announcement({ ...base, status: 'failed', failure: { message: 'ResourceExhaustedError: OOM' } }),
+    ).toBe('Training failed: ResourceExhaustedError: OOM');
+  });
+
+  it('says a resumed run continues with the applied patch until it finishes an epoch', () => {
+    const resumed = { ...base, resumedWith: { batchSize: 16 }, resumedAtEpoch: 1, epoch: 1 };
+    expect(announcement({ ...resumed, status: 'starting' })).toBe('Training resumed with batch size 16.');
+    expect(announcement({ ...resumed, status: 'training' })).toBe('Training resumed with batch size 16.');
+    expect(
+      announcement({ ...resumed, status: 'training', epoch: 2, history: [{ loss: 1 }, { loss: 0.5 }] }),
+    ).toBe('Training on webgpu: epoch 2 of 3, loss 0.5000');
+  });
+});
+
+describe('describePatch', () => {
+  it('names every setting in words', () => {
+    expect(describePatch({ batchSize: 16 })).toBe('batch size 16');
+    expect(describePatch({ budgetMB: 2, optimizer: 'sgd', allocation: 'growth', ignoreEstimate: true })).toBe(
+      'memory budget 2 MB, optimizer SGD, memory growth, the estimate ignored',
+    );
+    expect(describePatch({})).toBe('the same settings');
+  });
+});
