@@ -11,33 +11,10 @@
 /** An epoch's logs, Keras's keys: loss, val_loss, accuracy, val_accuracy, <output>_loss, learning_rate… */
 export type Logs = Readonly<Record<string, number | undefined>>;
 
-export type CallbackName =
-  'EarlyStopping' | 'ModelCheckpoint' | 'ReduceLROnPlateau' | 'TerminateOnNaN' | 'LearningRateScheduler';
-
-export type CallbackEvent =
-  /** Training stops after this epoch (or batch). */
-  | { type: 'stop'; callback: CallbackName; epoch: number; batch?: number; reason: string }
-  | { type: 'lr-change'; callback: CallbackName; epoch: number; oldLr: number; newLr: number }
-  /** A checkpoint was requested (and, once the loop has stored it, saved) for this epoch. */
-  | {
-      type: 'checkpoint';
-      callback: 'ModelCheckpoint';
-      epoch: number;
-      key: string;
-      monitor: string;
-      value: number | null;
-      weightsOnly: boolean;
-    }
-  /** The weights were set back to those at the end of `bestEpoch`. */
-  | {
-      type: 'restore-best-weights';
-      callback: 'EarlyStopping';
-      epoch: number;
-      bestEpoch: number;
-      value: number;
-    }
-  /** The monitored key is missing from the logs (Keras warns and does nothing). */
-  | { type: 'warning'; callback: CallbackName; epoch: number; message: string };
+// The events are plain data that cross the worker boundary unchanged: the protocol declares them once.
+import type { CallbackEventView, CallbackName } from '../../experiment/protocol';
+export type { CallbackName };
+export type CallbackEvent = CallbackEventView;
 
 /** What callbacks may ask of the model and optimizer. `W` is an opaque weight snapshot. */
 export interface TrainingHandle<W = unknown> {

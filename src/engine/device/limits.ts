@@ -1,5 +1,5 @@
 import type { DeviceLimitsView } from '../../experiment/protocol';
-import type { MemoryModel } from '../memory/estimate';
+import { scaleShape, type MemoryModel } from '../memory/estimate';
 import type { AllocationEvent } from '../memory/tracker';
 
 /**
@@ -75,22 +75,6 @@ function project(
     layerClass: l.layerClass,
     batchDependent: l.bytes !== s.bytes,
   };
-}
-
-/** Dimensions that followed the probe batch size follow the real one (as in memory/estimate.ts). */
-function scaleShape(
-  small: number[],
-  large: number[],
-  bSmall: number,
-  bLarge: number,
-  batch: number,
-): number[] {
-  return large.map((dim, i) => {
-    const before = small[i];
-    if (before === dim) return dim;
-    if (before * bLarge === dim * bSmall) return (dim / bLarge) * batch;
-    return Math.round(before + ((dim - before) * (batch - bSmall)) / (bLarge - bSmall));
-  });
 }
 
 /** The largest tensor of the step at `batchSize` (first of equals), or null when the traces do not line up. */

@@ -226,8 +226,8 @@ export function predictOom(model: MemoryModel, batchSize: number, budgetBytes: n
   };
 }
 
-/** Dimensions that followed the probe batch size (1 → 2, or a multiple of it) follow the real one. */
-function scaleShape(
+/** Dimensions that followed the probe batch size (2 → 4, or a multiple of it) follow the real one. */
+export function scaleShape(
   small: number[],
   large: number[],
   bSmall: number,

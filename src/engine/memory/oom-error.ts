@@ -1,22 +1,11 @@
+import type { OomFactsView } from '../../experiment/protocol';
+
 /**
  * TensorFlow's out-of-memory error, reproduced: the allocation that would cross the budget fails at that
  * allocation, and the message names the shape, dtype, device and the layer and op that asked for it.
+ * The facts travel to the page unchanged, so the protocol declares their shape once.
  */
-export interface OomFacts {
-  shape: number[];
-  dtype: string;
-  backend: string;
-  budgetBytes: number;
-  inUseBytes: number;
-  requestedBytes: number;
-  /** The Keras layer whose call allocated the tensor, or null outside any layer (data, optimizer, backward). */
-  layer: string | null;
-  layerClass: string | null;
-  /** The kernel that produced the tensor (e.g. `Conv2D`, `MatMul`), or the op scope when no kernel ran. */
-  op: string | null;
-  /** Where it happened: `allocation` inside a step, `preflight` when the estimate refused to start. */
-  phase: 'allocation' | 'preflight' | 'reservation';
-}
+export type OomFacts = OomFactsView;
 
 export class ResourceExhaustedError extends Error {
   override readonly name = 'ResourceExhaustedError';
