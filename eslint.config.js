@@ -10,7 +10,7 @@ const uiLibs = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'public/data/', 'test-results/', 'playwright-report/'] },
+  { ignores: ['dist/', 'node_modules/', 'public/data/', 'test-results/', 'playwright-report/', 'reports/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs.recommended,

@@ -1,14 +1,15 @@
 // Sums the JSON reports that `npm test` writes (Vitest, then Playwright) into the one closing line CI reads.
+// They go to reports/, not test-results/: Playwright empties test-results/ when it starts.
 // A suite whose report is missing did not run: it counts as one failure so a broken run can never look green.
 import { existsSync, readFileSync } from 'node:fs';
 
 const suites = [
   {
-    file: 'test-results/vitest.json',
+    file: 'reports/vitest.json',
     count: (r) => ({ passed: r.numPassedTests, failed: r.numFailedTests }),
   },
   {
-    file: 'test-results/playwright.json',
+    file: 'reports/playwright.json',
     count: (r) => ({ passed: r.stats.expected + r.stats.flaky, failed: r.stats.unexpected }),
   },
 ];
