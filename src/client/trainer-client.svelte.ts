@@ -13,24 +13,12 @@ import type {
 } from '../experiment/protocol';
 import type { DeviceSeat } from './device-seat';
 import { applyPatch, patchBetween } from './settings-patch';
+import { RunEvents } from './run-events.svelte';
+import { WorkerCrash, defaultFactory, type WorkerFactory, type WorkerHandle } from './worker-handle';
+
+export type { WorkerFactory } from './worker-handle';
 
 export type TrainerStatus = 'idle' | 'starting' | 'training' | 'finished' | 'stopped' | 'failed';
-
-/** One worker generation: a crash ends it and the client starts the next. */
-interface WorkerHandle {
-  worker: Worker;
-  api: Comlink.Remote<TrainerApi>;
-  /** Rejects when the worker dies (uncaught error or a message it cannot read). */
-  crashed: Promise<never>;
-  backend: Promise<BackendReport> | null;
-}
-
-export type WorkerFactory = () => Worker;
-
-const defaultFactory: WorkerFactory = () =>
-  new Worker(new URL('../worker/trainer.worker.ts', import.meta.url), { type: 'module' });
-
-class WorkerCrash extends Error {}
 
 /**
  * The main thread's owner of the trainer worker: a typed API over comlink and the reactive state the UI
@@ -56,6 +44,8 @@ export class TrainerClient {
   #tensors = $state.raw<{ before: number; after: number } | null>(null);
   #resumedWith = $state.raw<SettingsPatch | null>(null);
   #resumedAtEpoch = $state(0);
+  /** The callbacks' events (stop, lr change, checkpoint…) and notices of the run, kept across a resume. */
+  readonly events = new RunEvents();
   /** The spec the worker's parked run was trained with, so a resume can only ever be asked with a patch. */
   #runSpec: ExperimentSpec | null = null;
 
@@ -234,8 +224,10 @@ export class TrainerClient {
     // The worker releases its remote end of this callback when the call returns; this side can only make the
     // callback inert, so a late event from this run never lands in the next one.
     let live = true;
+    const run = this.events.begin();
     const onEvent = Comlink.proxy((event: TrainEvent) => {
       if (live) this.#onEvent(event);
+      else this.events.takeLate(event, run);
     });
     try {
       await this.init(backend);
@@ -279,6 +271,7 @@ export class TrainerClient {
     this.#livePeak = null;
     this.#resumedWith = null;
     this.#resumedAtEpoch = 0;
+    this.events.reset();
   }
 
   #onEvent(event: TrainEvent): void {
@@ -313,6 +306,10 @@ export class TrainerClient {
         this.#livePeak = Math.max(this.#livePeak ?? 0, event.memory.stepPeakBytes);
         this.#device?.report(event.memory.liveBytes);
         break;
+      case 'callback':
+      case 'notice':
+        this.events.take(event);
+        break;
     }
   }
 
@@ -322,6 +319,7 @@ export class TrainerClient {
     const last = this.#history.at(-1);
     if (last) this.#lastLoss = last.loss;
     this.#resumable = outcome.resumable === true;
+    this.events.finish(outcome);
     if (!this.#resumable) this.#runSpec = null;
     // A parked run keeps its tensors, so it keeps its memory on the device until it resumes or is discarded.
     if (!this.#resumable) this.#device?.release();

@@ -2,6 +2,7 @@ import type { ArgValue, GraphError, GraphNode, ModelGraph } from '../graph/types
 import {
   DEFAULT_MEMORY,
   parseExperiment,
+  type CallbackConfig,
   type ExperimentSpec,
   type MemorySettings,
 } from '../experiment/spec';
@@ -139,6 +140,20 @@ export class ExperimentStore {
     this.fit = { ...next.fit };
     this.compile = { ...next.compile };
     this.memory = { ...next.memory };
+  }
+
+  /** The `fit.callbacks` entry for a Keras callback, or null when it is off. */
+  callback(name: CallbackConfig['name']): CallbackConfig | null {
+    return this.fit.callbacks?.find((c) => c.name === name) ?? null;
+  }
+
+  /** Turns a Keras callback on with `config` (replacing its entry), or off when `config` is null. */
+  setCallback(name: CallbackConfig['name'], config: CallbackConfig | null): void {
+    const list = this.fit.callbacks ?? [];
+    const at = list.findIndex((c) => c.name === name);
+    const next = list.filter((c) => c.name !== name);
+    if (config) next.splice(at < 0 ? next.length : at, 0, { ...config, name } as CallbackConfig);
+    this.fit.callbacks = next.length > 0 ? next : undefined;
   }
 
   select(nodeId: string | null): void {

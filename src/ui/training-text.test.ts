@@ -18,6 +18,25 @@ describe('announcement', () => {
       announcement({ ...resumed, status: 'training', epoch: 2, history: [{ loss: 1 }, { loss: 0.5 }] }),
     ).toBe('Training on webgpu: epoch 2 of 3, loss 0.5000');
   });
+
+  it('announces an early stop with the callback’s reason', () => {
+    const earlyStopped = {
+      callback: 'EarlyStopping',
+      epoch: 2,
+      reason: 'loss did not improve (patience 1).',
+    };
+    expect(
+      announcement({
+        ...base,
+        status: 'finished',
+        epoch: 2,
+        history: [{ loss: 1 }, { loss: 0.5 }],
+        earlyStopped,
+      }),
+    ).toBe(
+      'Early stopping at epoch 2: loss did not improve (patience 1). Training finished: 2 epochs, loss 0.5000',
+    );
+  });
 });
 
 describe('describePatch', () => {

@@ -11,6 +11,8 @@ export interface TrainingView {
   /** The patch a resumed run was continued with, and the epochs done when it was; absent for a fresh run. */
   resumedWith?: SettingsPatch | null;
   resumedAtEpoch?: number;
+  /** Set when a callback (EarlyStopping…) ended the run before its planned epochs. */
+  earlyStopped?: { callback: string; epoch: number; reason: string } | null;
 }
 
 /** A settings patch in words: "batch size 16", "memory budget 2 MB, optimizer SGD". */
@@ -54,6 +56,11 @@ export function announcement(v: TrainingView): string {
         ? `Training${on}: ${v.epochs} epochs, first epoch running.`
         : `Training${on}: epoch ${v.epoch} of ${v.epochs}${metrics(last)}`;
     case 'finished':
+      if (v.earlyStopped) {
+        const e = v.earlyStopped;
+        const name = e.callback === 'EarlyStopping' ? 'Early stopping' : e.callback;
+        return `${name} at epoch ${e.epoch}: ${e.reason.replace(/\.$/, '')}. Training finished: ${v.epoch} ${v.epoch === 1 ? 'epoch' : 'epochs'}${metrics(last)}`;
+      }
       return `Training finished: ${v.epoch} ${v.epoch === 1 ? 'epoch' : 'epochs'}${metrics(last)}`;
     case 'stopped':
       return `Training stopped after epoch ${v.epoch} of ${v.epochs}${metrics(last)}`;
