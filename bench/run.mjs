@@ -10,6 +10,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { build } from 'vite';
+import { editorScale } from './editor-scale.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CONFIG_FILE = join(ROOT, 'bench', 'vite.config.ts');
@@ -21,6 +22,59 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TOTAL_TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 45 * 60_000);
 const STALL_TIMEOUT_MS = 10 * 60_000;
 const QUICK = process.env.BENCH_QUICK === '1';
+/** `BENCH_ONLY=editor` runs only the "Editor scale" section (≈ 30 s), `BENCH_ONLY=engine` only the rest. */
+const ONLY = process.env.BENCH_ONLY ?? '';
+if (!['', 'editor', 'engine'].includes(ONLY))
+  throw new Error(`BENCH_ONLY must be editor or engine, not ${ONLY}`);
+const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'kiln-bench');
+const BROWSER_ARGS = [
+  '--enable-unsafe-webgpu',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** Writes `patch` over bench/results.json's top-level keys, keeping the sections this run did not measure. */
+function mergeResults(patch) {
+  let previous;
+  try {
+    previous = JSON.parse(readFileSync(RESULTS, 'utf8'));
+  } catch {
+    previous = {};
+  }
+  writeFileSync(RESULTS, JSON.stringify({ ...previous, ...patch }, null, 2) + '\n');
+}
+
+/** The "Editor scale" section: prints its tables and stores them under `editorScale` in results.json. */
+async function runEditorScale(browser) {
+  const start = Date.now();
+  const loadBefore = loadavg();
+  const { result, markdown: md } = await editorScale({
+    root: ROOT,
+    cacheDir: CACHE_DIR,
+    browser,
+    serve,
+    log: (line) => console.log(`bench: ${line}`),
+  });
+  const environment = {
+    date: new Date().toISOString(),
+    chromium: browser.version(),
+    node: process.version,
+    cpu: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`,
+    loadAverageBefore: loadBefore.map((x) => +x.toFixed(2)),
+    loadAverageAfter: loadavg().map((x) => +x.toFixed(2)),
+  };
+  mergeResults({
+    editorScale: { environment, wallSeconds: (Date.now() - start) / 1000, ...result, markdown: md },
+  });
+  console.log(
+    `\n## Kiln bench: editor scale — ${environment.date}\n\n${environment.chromium} (${environment.cpu}, load ` +
+      `average ${environment.loadAverageBefore[0]} → ${environment.loadAverageAfter[0]})\n`,
+  );
+  console.log(md);
+}
 
 /** @type {import('./protocol').BenchConfig} */
 const CONFIG = {
@@ -308,6 +362,16 @@ function markdown(a, env) {
 // ------------------------------------------------------------------ main
 
 async function main() {
+  if (ONLY === 'editor') {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
+    try {
+      await runEditorScale(browser);
+    } finally {
+      await browser.close();
+    }
+    console.log('\nRaw figures: bench/results.json (editorScale)');
+    return;
+  }
   const wallStart = Date.now();
   const loadBefore = loadavg();
   console.log('bench: building the bench page…');
@@ -319,17 +383,7 @@ async function main() {
   const url = `http://127.0.0.1:${port}/`;
   console.log(`bench: serving ${url}; launching ${CHROMIUM}`);
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--enable-unsafe-webgpu',
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
   try {
     const page = await browser.newPage();
     const pageErrors = [];
@@ -394,29 +448,22 @@ async function main() {
     const analysis = analyse(results, pageState);
     const md = markdown(analysis, env);
     const wallSeconds = (Date.now() - wallStart) / 1000;
-    writeFileSync(
-      RESULTS,
-      JSON.stringify(
-        {
-          environment: env,
-          config: CONFIG,
-          targets: TARGETS,
-          wallSeconds,
-          summary: analysis,
-          raw: {
-            speed: results.speed,
-            estimates: results.estimates,
-            longTasks: pageState.longTasks,
-            sections: pageState.sections,
-            progressReceived: pageState.progressReceived,
-            memoryEventsReceived: pageState.memoryReceived,
-          },
-          markdown: md,
-        },
-        null,
-        2,
-      ) + '\n',
-    );
+    mergeResults({
+      environment: env,
+      config: CONFIG,
+      targets: TARGETS,
+      wallSeconds,
+      summary: analysis,
+      raw: {
+        speed: results.speed,
+        estimates: results.estimates,
+        longTasks: pageState.longTasks,
+        sections: pageState.sections,
+        progressReceived: pageState.progressReceived,
+        memoryEventsReceived: pageState.memoryReceived,
+      },
+      markdown: md,
+    });
     const adapter = env.backends.find((b) => b.backend === 'webgpu')?.adapter;
     console.log(
       `\n## Kiln bench — ${env.date}\n\n${env.chromium} (${env.cpu}, ${env.memoryGiB} GiB, load average ` +
@@ -427,6 +474,7 @@ async function main() {
     );
     console.log(md);
     console.log(`\nWall time ${wallSeconds.toFixed(0)} s. Raw figures: bench/results.json`);
+    if (ONLY !== 'engine') await runEditorScale(browser);
   } finally {
     await browser.close();
     server.close();

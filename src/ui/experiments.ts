@@ -1,16 +1,19 @@
 import { blobsExperiment, defaultExperiment } from '../experiment/defaults';
 import type { ExperimentSpec } from '../experiment/spec';
+import { scaleGraph } from '../graph/testing/scale';
 import type { ModelGraph } from '../graph/types';
 import * as ops from './graph-ops';
 
 /**
  * The experiments a URL can open with `?experiment=…`. `blobs` is tiny and fast for browser tests; `blobs-wide`
  * is the same problem through a Dense 256 hidden layer, whose activations grow with the batch size, so a
- * budget under 1 MB refuses a batch of 128 while a smaller batch fits.
+ * budget under 1 MB refuses a batch of 128 while a smaller batch fits. `scale200` is a 200-layer graph for the
+ * editor-scale bench (drag frame times); it is for editing, not training.
  */
 export const URL_EXPERIMENTS: Record<string, () => ExperimentSpec> = {
   blobs: blobsExperiment,
   'blobs-wide': blobsWideExperiment,
+  scale200: () => ({ ...blobsExperiment(), name: 'Scale 200', graph: scaleGraph(200) }),
 };
 
 export function experimentFromUrl(search: string): ExperimentSpec {

@@ -1,0 +1,115 @@
+import { test, expect, layerNode } from './fixtures';
+import type { Locator, Page } from '@playwright/test';
+
+// The multimodal model built with the mouse: palette clicks, inspector fields clicked (values typed), and an
+// edge dragged between two handles with page.mouse. Every step waits for what it changed to show.
+
+async function add(page: Page, label: string, name: string) {
+  const nodes = await page.locator('[data-testid="layer-node"]').count();
+  await page.getByRole('button', { name: `Add ${label} layer` }).click();
+  await expect(page.locator('[data-testid="layer-node"]')).toHaveCount(nodes + 1);
+  await expect(layerNode(page, name)).toHaveCount(1);
+}
+
+async function setField(page: Page, label: string, value: string) {
+  const field = page.getByLabel(label, { exact: true });
+  await field.click();
+  await field.press('ControlOrMeta+a');
+  await page.keyboard.type(value);
+  await field.press('Enter');
+  await expect(page.getByTestId('arg-error')).toHaveCount(0);
+}
+
+async function setActivation(page: Page, value: string) {
+  const select = page.getByLabel('Activation', { exact: true });
+  await select.click();
+  await select.selectOption(value);
+  await expect(select).toHaveValue(value);
+}
+
+async function center(locator: Locator) {
+  await expect(locator).toBeVisible();
+  const box = await locator.boundingBox();
+  if (!box) throw new Error('no bounding box');
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/** Presses on one handle and releases on another, moving in small steps like a hand. */
+async function dragEdge(page: Page, from: Locator, to: Locator) {
+  const a = await center(from);
+  const b = await center(to);
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2 + 20, { steps: 10 });
+  await page.mouse.move(b.x, b.y, { steps: 10 });
+  await page.mouse.up();
+}
+
+test('builds the multimodal model from an empty canvas with the mouse', async ({ page, problems }) => {
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto('/?experiment=blobs');
+  await expect(layerNode(page, 'dense_1')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Templates' }).click();
+  await page.getByRole('menuitem', { name: 'Blank canvas' }).click();
+  await expect(page.locator('[data-testid="layer-node"]')).toHaveCount(0);
+
+  // Image branch: each palette click adds a layer after the selected one, wired to it.
+  await add(page, 'Input', 'input_layer');
+  await setField(page, 'Name', 'image');
+  await expect(layerNode(page, 'image')).toHaveCount(1);
+  await setField(page, 'Batch shape', 'None, 224, 224, 3');
+  await add(page, 'Conv2D', 'conv2d');
+  await setField(page, 'Filters', '32');
+  await setField(page, 'Kernel size', '3, 3');
+  await setActivation(page, 'relu');
+  await add(page, 'GlobalAveragePooling2D', 'global_average_pooling2d');
+  await add(page, 'Dropout', 'dropout');
+  await setField(page, 'Rate', '0.5');
+
+  // Numerical branch: an Input takes no inputs, so it starts a new chain.
+  await add(page, 'Input', 'input_layer');
+  await setField(page, 'Name', 'numerical');
+  await expect(layerNode(page, 'numerical')).toHaveCount(1);
+  await setField(page, 'Batch shape', 'None, 10');
+  await add(page, 'Dense', 'dense');
+  await setField(page, 'Units', '64');
+  await setActivation(page, 'relu');
+  await add(page, 'Dropout', 'dropout_1');
+  await setField(page, 'Rate', '0.1');
+  await add(page, 'Dense', 'dense_1');
+  await setField(page, 'Units', '32');
+  await setActivation(page, 'relu');
+
+  // Concatenate after dense_1 (its input 1); its input 2 is an edge dragged from dropout's output handle.
+  await add(page, 'Concatenate', 'concatenate');
+  await page.locator('.svelte-flow__controls-fitview').click();
+  const edges = page.locator('.svelte-flow__edge');
+  await expect(edges).toHaveCount(7);
+  await dragEdge(
+    page,
+    page.getByLabel('Output of dropout', { exact: true }),
+    page.getByLabel('Input 2 of concatenate'),
+  );
+  await expect(edges).toHaveCount(8);
+  await page
+    .locator('.svelte-flow__node', { has: layerNode(page, 'concatenate') })
+    .locator('.name')
+    .click();
+  await expect(page.getByRole('group', { name: 'Connection from dropout to concatenate' })).toHaveCount(1);
+
+  await add(page, 'Dense', 'dense_2');
+  await setField(page, 'Units', '64');
+  await setActivation(page, 'relu');
+  await add(page, 'Dense', 'dense_3');
+  await setField(page, 'Units', '1');
+  await setActivation(page, 'sigmoid');
+
+  await expect(page.locator('[data-testid="layer-node"]')).toHaveCount(11);
+  await expect(edges).toHaveCount(10);
+  await expect(page.locator('[data-testid="node-error"]')).toHaveCount(0);
+  const totals = page.getByTestId('summary-totals');
+  await expect(totals).toHaveAttribute('data-total', '7905');
+  await expect(totals).toContainText('7,905');
+  expect(problems.errors).toEqual([]);
+});
