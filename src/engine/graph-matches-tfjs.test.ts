@@ -253,6 +253,8 @@ function growGraph(inputs: Shape[], steps: Step[]): ModelGraph {
     }
     const added = addNode(graph, kind, { x: (i + 1) * 200, y: 0 });
     Object.assign(added.node.config, configFor(kind, s, shapes[source]));
+    // About one layer in four is frozen (trainable: false); a call site later shares its owner's value.
+    if (Math.floor(s.src / 7) % 4 === 0) added.node.config.trainable = false;
     const sources = [source];
     if (kind === 'Concatenate') {
       sources.push(ids[s.b % ids.length]);
@@ -317,8 +319,9 @@ describe('src/graph agrees with tfjs-layers', () => {
     await tf.setBackend('cpu');
   });
 
-  it('on every node of random valid graphs: output shape, trainable and non-trainable params', () => {
+  it('on every node of random valid graphs, some layers frozen: output shape, trainable and non-trainable params', () => {
     let layersChecked = 0;
+    let frozenChecked = 0;
     const kindsChecked = new Set<string>();
     fc.assert(
       fc.property(graphs, (graph) => {
@@ -342,9 +345,14 @@ describe('src/graph agrees with tfjs-layers', () => {
               `${label} params`,
             ).toEqual(analysis.params[node.id]);
             layersChecked++;
+            if (!layer.trainable) frozenChecked++;
             kindsChecked.add(node.sharedWith ? 'share' : node.className);
           }
           expect(model.countParams()).toBe(analysis.totals.trainable + analysis.totals.nonTrainable);
+          expect(weightCount(model.trainableWeights), 'model trainable').toBe(analysis.totals.trainable);
+          expect(weightCount(model.nonTrainableWeights), 'model non-trainable').toBe(
+            analysis.totals.nonTrainable,
+          );
         } finally {
           model.dispose();
         }
@@ -354,6 +362,7 @@ describe('src/graph agrees with tfjs-layers', () => {
     );
     // Guards against a generator that quietly rejects everything and tests nothing.
     expect(layersChecked).toBeGreaterThan(1000);
+    expect(frozenChecked).toBeGreaterThan(100);
     expect([...KINDS].filter((k) => !kindsChecked.has(k))).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LayerConfig } from '../graph/types';
+import { isTrainable } from '../graph/registry';
 import { NormalizationLayer, SpatialDropout2DLayer, SubtractLayer } from './keras-layers';
 
 /**
@@ -113,13 +114,23 @@ function conv(className: string, name: string, c: LayerConfig): tf.layers.Layer 
 
 const CONVS = new Set(['Conv1D', 'Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Conv2DTranspose']);
 
-/** `outShape` is the node's inferred output shape (Reshape needs it; see there). */
+/**
+ * `outShape` is the node's inferred output shape (Reshape needs it; see there). A frozen config
+ * (`trainable: false`) freezes the layer: set on the built object, since tfjs's Bidirectional ignores the arg
+ * and its setter freezes both directions.
+ */
 export function makeLayer(
   className: string,
   name: string,
   c: LayerConfig,
   outShape: number[],
 ): tf.layers.Layer {
+  const layer = kindLayer(className, name, c, outShape);
+  if (!isTrainable(c)) layer.trainable = false;
+  return layer;
+}
+
+function kindLayer(className: string, name: string, c: LayerConfig, outShape: number[]): tf.layers.Layer {
   if (CONVS.has(className)) return conv(className, name, c);
   switch (className) {
     case 'Dense':

@@ -1,5 +1,5 @@
 import type { GraphAnalysis, GraphEdge, GraphError, GraphNode, ModelGraph, ParamCount, Shape } from './types';
-import { checkArgValue, fillConfig, getLayerSpec } from './registry';
+import { applyTrainable, checkArgValue, fillConfig, getLayerSpec, trainableSpec } from './registry';
 import { shareLinkError, shareShapeError } from './shared';
 import { orderOutputs } from './outputs';
 
@@ -207,7 +207,8 @@ export function analyzeGraph(graph: ModelGraph): GraphAnalysis {
     }
     const config = fillConfig(node.className, layerNode.config);
     let argsOk = true;
-    for (const arg of spec.args) {
+    const trainable = config.trainable === undefined ? undefined : trainableSpec(node.className);
+    for (const arg of trainable ? [...spec.args, trainable] : spec.args) {
       const reason = checkArgValue(arg, config[arg.key]);
       if (reason) {
         if (!isCallSite) errors.push({ kind: 'invalid-arg', nodeId: id, arg: arg.key, message: reason });
@@ -239,7 +240,7 @@ export function analyzeGraph(graph: ModelGraph): GraphAnalysis {
       continue;
     }
     shapes[id] = result.shape;
-    const count = spec.paramCount(inputShapes, config);
+    const count = applyTrainable(spec.paramCount(inputShapes, config), config);
     params[id] = count;
     if (isCallSite || owners.has(id)) sharedInputs.set(id, inputShapes);
     if (isCallSite) continue;

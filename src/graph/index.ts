@@ -1,5 +1,14 @@
 export type * from './types';
-export { getLayerSpec, listLayerSpecs, fillConfig, validateArg, checkArgValue } from './registry';
+export {
+  getLayerSpec,
+  listLayerSpecs,
+  fillConfig,
+  validateArg,
+  checkArgValue,
+  isTrainable,
+  trainableSpec,
+} from './registry';
+export { setBranchTrainable, branchOf, nodeTrainable } from './freeze';
 export { analyzeGraph } from './analyze';
 export {
   summary,

@@ -1,4 +1,5 @@
-import type { ArgSpec, ArgValue, LayerConfig, LayerSpec } from './types';
+import type { ArgSpec, ArgValue, LayerConfig, LayerSpec, ParamCount } from './types';
+import { trainableArg } from './layers/common';
 import { Activation } from './layers/activation';
 import { Add } from './layers/add';
 import { Average } from './layers/average';
@@ -170,7 +171,23 @@ export function checkArgValue(arg: ArgSpec, value: ArgValue | undefined): string
 export function validateArg(className: string, key: string, value: ArgValue): string | null {
   const spec = BY_NAME.get(className);
   if (!spec) return `unknown layer kind ${className}`;
-  const arg = spec.args.find((a) => a.key === key);
+  const arg =
+    spec.args.find((a) => a.key === key) ?? (key === 'trainable' ? trainableSpec(className) : undefined);
   if (!arg) return `${className} has no argument ${key}`;
   return checkArgValue(arg, value);
+}
+
+/** The `trainable` arg of a layer kind: every known kind but InputLayer takes it. */
+export function trainableSpec(className: string): ArgSpec | undefined {
+  return BY_NAME.has(className) && className !== 'InputLayer' ? trainableArg : undefined;
+}
+
+/** False only when the config freezes the layer (`trainable: false`); a missing key means trainable. */
+export function isTrainable(config: LayerConfig): boolean {
+  return config.trainable !== false;
+}
+
+/** Keras semantics: a frozen layer's weights are all non-trainable (BatchNormalization's gamma/beta too). */
+export function applyTrainable(count: ParamCount, config: LayerConfig): ParamCount {
+  return isTrainable(config) ? count : { trainable: 0, nonTrainable: count.trainable + count.nonTrainable };
 }

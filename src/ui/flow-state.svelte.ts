@@ -1,7 +1,7 @@
 import { untrack } from 'svelte';
 import type { Edge, Node } from '@xyflow/svelte';
 import type { ExperimentStore } from './experiment-store.svelte';
-import { formatShape, getLayerSpec } from './graph-ops';
+import { formatShape, getLayerSpec, nodeTrainable } from './graph-ops';
 
 /** What one layer node draws; everything is precomputed here so the node component only renders. */
 export interface LayerNodeData extends Record<string, unknown> {
@@ -15,6 +15,8 @@ export interface LayerNodeData extends Record<string, unknown> {
   hasOutput: boolean;
   /** Set on every call site of a shared layer: "shared with dense" on a call site, "shared: 2 calls" on the owner. */
   shared: string | null;
+  /** The layer is frozen (trainable: false; a call site follows its owner): the node shows a "frozen" badge. */
+  frozen: boolean;
 }
 
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
@@ -109,6 +111,7 @@ export class FlowState {
             : calls[n.id]
               ? `shared: ${calls[n.id]} calls`
               : null,
+          frozen: n.className !== 'InputLayer' && !nodeTrainable(graph, n),
         },
       } satisfies LayerFlowNode;
     });

@@ -3,7 +3,15 @@
  * result shape (`Edit`) for every edit so refusals are handled the same way everywhere.
  */
 import * as g from '../graph/index';
-import type { ArgValue, GraphAnalysis, LayerSpec, ModelGraph, Shape, SummaryTable } from '../graph/index';
+import type {
+  ArgValue,
+  GraphAnalysis,
+  GraphNode,
+  LayerSpec,
+  ModelGraph,
+  Shape,
+  SummaryTable,
+} from '../graph/index';
 
 export type Edit = g.EditResult;
 export type Analysis = GraphAnalysis;
@@ -41,6 +49,9 @@ export const renameNode = (graph: ModelGraph, nodeId: string, name: string): Edi
   g.renameNode(graph, nodeId, name);
 export const validateArg = (className: string, key: string, value: ArgValue): string | null =>
   g.validateArg(className, key, value);
+export const nodeTrainable = (graph: ModelGraph, node: GraphNode): boolean => g.nodeTrainable(graph, node);
+export const setBranchTrainable = (graph: ModelGraph, nodeId: string, trainable: boolean): ModelGraph =>
+  g.setBranchTrainable(graph, nodeId, trainable);
 
 export const totalParams = (t: { trainable: number; nonTrainable: number }): number =>
   t.trainable + t.nonTrainable;

@@ -36,7 +36,7 @@ function constructor(node: GraphNode): string {
       ([k]) => RNN_KEYS.includes(k) && !(k === 'reset_after' && node.config.layer !== 'GRU'),
     );
     const cell = (node.config.layer as string | undefined) ?? 'LSTM';
-    const outer = args.filter(([k]) => k === 'merge_mode');
+    const outer = args.filter(([k]) => k === 'merge_mode' || k === 'trainable');
     // Keras requires `units`; filled config always has it.
     if (!inner.some(([k]) => k === 'units')) inner.unshift(['units', node.config.units ?? 32]);
     const innerText = `layers.${cell}(${inner.map(([k, v]) => `${k}=${py(v)}`).join(', ')})`;

@@ -1,6 +1,6 @@
 import type { ArgValue, GraphAnalysis, GraphNode, LayerConfig, ModelGraph } from '../types';
 import { analyzeGraph } from '../analyze';
-import { fillConfig, getLayerSpec } from '../registry';
+import { fillConfig, getLayerSpec, isTrainable } from '../registry';
 
 /** What the generated code compiles and fits with; every field has a default so a bare graph generates. */
 export interface CodegenOptions {
@@ -59,9 +59,12 @@ export function kerasArgs(className: string, config: LayerConfig): [string, ArgV
   if (!spec) return [];
   const filled = fillConfig(className, config);
   const required = REQUIRED[className] ?? [];
-  return spec.args
+  const args = spec.args
     .filter((a) => required.includes(a.key) || !same(filled[a.key], a.kerasDefault ?? a.default))
-    .map((a) => [a.key, filled[a.key]]);
+    .map((a): [string, ArgValue] => [a.key, filled[a.key]]);
+  // A frozen layer says so; Keras's default is trainable.
+  if (className !== 'InputLayer' && !isTrainable(filled)) args.push(['trainable', false]);
+  return args;
 }
 
 const PY_RESERVED = new Set(

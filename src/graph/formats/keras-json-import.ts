@@ -77,6 +77,8 @@ function flatConfig(className: string, raw: Obj): LayerConfig {
     c.negative_slope = raw.alpha;
   }
   if (className === 'Bidirectional' && isObj(raw.layer)) c.layer = raw.layer.class_name as string;
+  // Only a frozen layer records `trainable`: a trainable one reads back as the config Kiln would write.
+  if (className !== 'InputLayer' && (raw.trainable === false || src.trainable === false)) c.trainable = false;
   return fillConfig(className, c);
 }
 

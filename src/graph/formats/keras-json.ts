@@ -1,6 +1,6 @@
 import type { ArgValue, LayerConfig, ModelGraph } from '../types';
 import { analyzeGraph } from '../analyze';
-import { fillConfig, getLayerSpec } from '../registry';
+import { fillConfig, getLayerSpec, isTrainable } from '../registry';
 import { callSites } from '../shared';
 import { sides } from '../layers/padding-sides';
 
@@ -35,7 +35,8 @@ export interface KerasModelJson {
 export function layerConfigJson(className: string, name: string, config: LayerConfig): JsonObject {
   const c = fillConfig(className, config);
   const spec = getLayerSpec(className);
-  const out: JsonObject = { name, trainable: true };
+  const trainable = isTrainable(c);
+  const out: JsonObject = { name, trainable };
   for (const arg of spec?.args ?? []) out[arg.key] = c[arg.key] as JsonValue;
   switch (className) {
     case 'InputLayer':
@@ -55,14 +56,14 @@ export function layerConfigJson(className: string, name: string, config: LayerCo
       // Keras 3 reads negative_slope (and maps a legacy alpha to it); tfjs reads alpha.
       return { ...out, alpha: c.negative_slope as number };
     case 'Bidirectional': {
-      const inner: JsonObject = { name: `${name}_${String(c.layer).toLowerCase()}`, trainable: true };
+      const inner: JsonObject = { name: `${name}_${String(c.layer).toLowerCase()}`, trainable };
       for (const key of ['units', 'activation', 'use_bias', 'return_sequences'])
         inner[key] = c[key] as JsonValue;
       if (c.layer !== 'SimpleRNN') inner.recurrent_activation = c.recurrent_activation as string;
       if (c.layer === 'GRU') inner.reset_after = c.reset_after as boolean;
       return {
         name,
-        trainable: true,
+        trainable,
         layer: { class_name: c.layer as string, config: inner },
         merge_mode: c.merge_mode as string,
       };

@@ -40,6 +40,18 @@ export const useBiasArg: ArgSpec = {
   help: 'Adds a learned bias vector to the output.',
 };
 
+/**
+ * Keras's `trainable`: every layer but an Input takes it. Kept out of each spec's `args` (a config without it is
+ * trainable, so configs stay as Keras writes them); the registry accepts it centrally.
+ */
+export const trainableArg: ArgSpec = {
+  key: 'trainable',
+  label: 'Trainable',
+  kind: 'bool',
+  default: true,
+  help: 'Unticked, the layer is frozen: training leaves its weights as they are (Keras `trainable=False`).',
+};
+
 export const paddingArg: ArgSpec = {
   key: 'padding',
   label: 'Padding',
