@@ -4,14 +4,14 @@ import type { Dataset } from '../src/data/types';
 import { buildModel } from '../src/engine/build-model';
 import { accuracyFunction, lossFunction } from '../src/engine/losses';
 import { memoryView } from '../src/engine/memory/report';
-import { memoryTestGraphs } from '../src/engine/memory/test-graphs';
+import { chain, memoryTestGraphs } from '../src/engine/memory/test-graphs';
 import { MemoryTracker } from '../src/engine/memory/tracker';
 import { openSession } from '../src/engine/run-experiment';
 import { createThrottle } from '../src/engine/throttle';
 import { createLoopState, NO_HOOKS, trainLoop, type StepHooks } from '../src/engine/train-loop';
 import { DEFAULT_MEMORY, type ExperimentSpec, type LossName } from '../src/experiment/spec';
-import { analyzeGraph, fillConfig } from '../src/graph';
-import type { GraphEdge, GraphNode, LayerConfig, ModelGraph } from '../src/graph/types';
+import { analyzeGraph } from '../src/graph';
+import type { ModelGraph } from '../src/graph/types';
 import type {
   BackendInfo,
   BenchBackend,
@@ -41,25 +41,6 @@ const post = (message: ToPage) => (self as unknown as Worker).postMessage(messag
 const log = (text: string) => post({ type: 'log', text });
 
 // ---------------------------------------------------------------- graphs
-
-type Layer = [className: string, config?: LayerConfig];
-
-function chain(inputShape: number[], layers: Layer[]): ModelGraph {
-  const nodes: GraphNode[] = [];
-  const edges: GraphEdge[] = [];
-  const add = (className: string, config: LayerConfig): string => {
-    const id = `n${nodes.length}`;
-    nodes.push({ id, className, name: id, config: fillConfig(className, config), position: { x: 0, y: 0 } });
-    return id;
-  };
-  let previous = add('InputLayer', { batch_shape: [null, ...inputShape] });
-  for (const [className, config] of layers) {
-    const id = add(className, config ?? {});
-    edges.push({ id: `${previous}->${id}`, source: previous, target: id, targetSlot: 0 });
-    previous = id;
-  }
-  return { nodes, edges };
-}
 
 /** MLP 784-256-128-10. */
 function mlpGraph(): ModelGraph {

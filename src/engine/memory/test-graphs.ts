@@ -13,9 +13,10 @@ export interface MemoryTestCase {
   batchSize: number;
 }
 
-type Layer = [className: string, config?: LayerConfig];
+export type Layer = [className: string, config?: LayerConfig];
 
-function chain(inputShape: (number | null)[], layers: Layer[]): ModelGraph {
+/** Input → each layer in turn: the linear stacks the memory tests and the bench are made of. */
+export function chain(inputShape: (number | null)[], layers: Layer[]): ModelGraph {
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
   const add = (className: string, config: LayerConfig): string => {
