@@ -1,5 +1,5 @@
 import type { LayerSpec } from '../types';
-import { axisError, checkRank, num, ok, resolveAxis } from './common';
+import { axisError, checkRank, normalizationArgs, num, ok, resolveAxis } from './common';
 
 export const BatchNormalization: LayerSpec = {
   className: 'BatchNormalization',
@@ -27,17 +27,7 @@ export const BatchNormalization: LayerSpec = {
       max: 1,
       help: 'Weight of the old value in the moving mean and variance.',
     },
-    {
-      key: 'epsilon',
-      label: 'Epsilon',
-      kind: 'float',
-      default: 0.001,
-      min: 0,
-      exclusiveMin: true,
-      help: 'Added to the variance so it never divides by zero.',
-    },
-    { key: 'center', label: 'Center', kind: 'bool', default: true, help: 'Learn an offset (beta).' },
-    { key: 'scale', label: 'Scale', kind: 'bool', default: true, help: 'Learn a scale (gamma).' },
+    ...normalizationArgs,
   ],
   inferShape([input], config) {
     const rank = checkRank('BatchNormalization', input, 2, Infinity);

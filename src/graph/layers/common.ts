@@ -52,6 +52,21 @@ export const trainableArg: ArgSpec = {
   help: 'Unticked, the layer is frozen: training leaves its weights as they are (Keras `trainable=False`).',
 };
 
+/** BatchNormalization and LayerNormalization share Keras's epsilon, center and scale, with the same defaults. */
+export const normalizationArgs: readonly ArgSpec[] = [
+  {
+    key: 'epsilon',
+    label: 'Epsilon',
+    kind: 'float',
+    default: 0.001,
+    min: 0,
+    exclusiveMin: true,
+    help: 'Added to the variance so it never divides by zero.',
+  },
+  { key: 'center', label: 'Center', kind: 'bool', default: true, help: 'Learn an offset (beta).' },
+  { key: 'scale', label: 'Scale', kind: 'bool', default: true, help: 'Learn a scale (gamma).' },
+];
+
 export const paddingArg: ArgSpec = {
   key: 'padding',
   label: 'Padding',

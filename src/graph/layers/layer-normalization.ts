@@ -1,5 +1,5 @@
 import type { LayerSpec } from '../types';
-import { axisError, checkRank, num, ok, resolveAxis } from './common';
+import { axisError, checkRank, normalizationArgs, num, ok, resolveAxis } from './common';
 
 export const LayerNormalization: LayerSpec = {
   className: 'LayerNormalization',
@@ -21,17 +21,7 @@ export const LayerNormalization: LayerSpec = {
       max: 5,
       help: 'The features axis to normalize over.',
     },
-    {
-      key: 'epsilon',
-      label: 'Epsilon',
-      kind: 'float',
-      default: 0.001,
-      min: 0,
-      exclusiveMin: true,
-      help: 'Added to the variance so it never divides by zero.',
-    },
-    { key: 'center', label: 'Center', kind: 'bool', default: true, help: 'Learn an offset (beta).' },
-    { key: 'scale', label: 'Scale', kind: 'bool', default: true, help: 'Learn a scale (gamma).' },
+    ...normalizationArgs,
   ],
   inferShape([input], config) {
     const rank = checkRank('LayerNormalization', input, 2, Infinity);
