@@ -2,10 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../src/data/random';
 import type { Dataset } from '../src/data/types';
 import { buildModel } from '../src/engine/build-model';
-import { accuracyFunction, lossFunction } from '../src/engine/losses';
 import { memoryView } from '../src/engine/memory/report';
 import { chain, memoryTestGraphs } from '../src/engine/memory/test-graphs';
 import { MemoryTracker } from '../src/engine/memory/tracker';
+import { createObjective } from '../src/engine/objective';
 import { openSession } from '../src/engine/run-experiment';
 import { createThrottle } from '../src/engine/throttle';
 import { createLoopState, NO_HOOKS, trainLoop, type StepHooks } from '../src/engine/train-loop';
@@ -190,7 +190,24 @@ async function runKiln(
   readbackEvery: number,
   tracked: boolean,
 ): Promise<RunFigures> {
-  const state = createLoopState();
+  // As a session's objective for `compile.loss = categorical_crossentropy` and the default ['accuracy'].
+  const sampleShape = data.x.shape.slice(1);
+  const objective = createObjective(
+    c.model,
+    {
+      version: 1,
+      name: 'bench',
+      graph: { nodes: [], edges: [] },
+      data: { dataset: 'mnist', samples: data.count, validationSplit: 0 },
+      compile: { optimizer: 'adam', learningRate: 0.001, loss: 'categorical_crossentropy' },
+      fit: { epochs: 1, batchSize: BATCH, shuffle: true, readbackEvery },
+      memory: { ...DEFAULT_MEMORY },
+      backend: 'cpu',
+      seed: 1,
+    },
+    { ...syntheticDataset(sampleShape, 10, 0, 1), sampleShape },
+  );
+  const state = createLoopState(objective.size);
   let tracker: MemoryTracker | null = null;
   let hooks: StepHooks = NO_HOOKS;
   const budget = DEFAULT_MEMORY.budgetMB * MB;
@@ -222,9 +239,8 @@ async function runKiln(
       {
         model: c.model,
         optimizer: c.optimizer,
-        loss: lossFunction('categorical_crossentropy'),
-        accuracy: accuracyFunction('categorical_crossentropy', 10),
-        train: data,
+        objective,
+        train: { ...data, labels: null, sampleWeight: null },
         validation: null,
         fit: { epochs: 1, batchSize: BATCH, shuffle: true, readbackEvery },
         shuffleRng: createRng(11),

@@ -34,7 +34,7 @@ describe('training on real MNIST', () => {
     expect(outcome.history).toHaveLength(2);
     const [first, second] = outcome.history;
     expect(second.loss).toBeLessThan(first.loss);
-    expect(second.val_acc).toBeGreaterThan(0.5);
+    expect(second.val_accuracy).toBeGreaterThan(0.5);
     expect(tf.memory().numTensors).toBe(before);
     console.info(
       `MNIST 450 train samples × 2 epochs on CPU: ${outcome.stats?.samplesPerSecond.toFixed(0)} samples/s`,
@@ -56,7 +56,7 @@ describe('training on real MNIST', () => {
     );
     expect(outcome.failure).toBeUndefined();
     expect(outcome.history[1].loss).toBeLessThan(outcome.history[0].loss);
-    expect(outcome.history[1].val_acc).toBeGreaterThan(0.5);
+    expect(outcome.history[1].val_accuracy).toBeGreaterThan(0.5);
     expect(outcome.tensorsAfter).toBe(before);
     expect(tf.memory().numTensors).toBe(before);
     console.info(

@@ -4,7 +4,7 @@ import type { CallbackEventView, EpochLogs, TrainEvent, TrainOutcome } from '../
 import { CallbackList } from './callbacks/callback-list';
 import type { CheckpointStore } from './callbacks/checkpoint-store';
 import { saveCheckpoint } from './callbacks/tfjs-handle';
-import type { CallbackEvent, Logs, TrainingHandle } from './callbacks/types';
+import type { CallbackEvent, TrainingHandle } from './callbacks/types';
 import { checkLossActivation, type LossActivationFinding } from './compile/loss-activation';
 import type { KerasOptimizer } from './compile/keras-optimizer';
 import { resolveCompile, resolveFit } from './compile/resolve';
@@ -51,13 +51,6 @@ export interface LoopCallbacks {
   epochEnd(epoch: number, logs: EpochLogs): Promise<{ logs: EpochLogs; events: TrainEvent[]; stop: boolean }>;
 }
 
-/** Kiln's epoch logs under Keras's names too (accuracy, val_accuracy), for monitors spelled either way. */
-function kerasLogs(logs: EpochLogs): Logs {
-  return { ...logs, accuracy: logs.acc, val_accuracy: logs.val_acc };
-}
-
-const DIRECTIONS: Record<string, 'up' | 'down'> = { acc: 'up', accuracy: 'up' };
-
 /**
  * The spec's Keras callbacks for one session: a CallbackList over a handle to the session's model and
  * (current) optimizer, checkpoints in `store`, and every event forwarded as a `callback` TrainEvent. It lives
@@ -76,6 +69,8 @@ export class RunCallbacks {
     private readonly optimizer: () => KerasOptimizer,
     private readonly store: CheckpointStore,
     private readonly runId: string,
+    /** The run's metric directions by log key (StreamingMetric.direction), for monitors in `auto` mode. */
+    directions: Record<string, 'up' | 'down'> = {},
   ) {
     const handle: TrainingHandle<tf.Tensor[]> = {
       getLearningRate: () => this.optimizer().learningRate,
@@ -93,7 +88,7 @@ export class RunCallbacks {
     };
     this.list = CallbackList.fromConfigs(configs, handle as TrainingHandle, {
       initialLr: this.optimizer().learningRate,
-      directions: DIRECTIONS,
+      directions,
     });
   }
 
@@ -103,9 +98,10 @@ export class RunCallbacks {
     optimizer: () => KerasOptimizer,
     store: CheckpointStore,
     runId: string,
+    directions: Record<string, 'up' | 'down'> = {},
   ): RunCallbacks | null {
     const configs = resolveFit(spec).callbacks;
-    return configs.length === 0 ? null : new RunCallbacks(configs, model, optimizer, store, runId);
+    return configs.length === 0 ? null : new RunCallbacks(configs, model, optimizer, store, runId, directions);
   }
 
   private forward(events: CallbackEvent[]): TrainEvent[] {
@@ -126,7 +122,7 @@ export class RunCallbacks {
         return this.list.stopTraining;
       },
       epochEnd: async (epoch, logs) => {
-        const result = this.list.epochEnd(epoch, kerasLogs(logs));
+        const result = this.list.epochEnd(epoch, logs);
         for (const request of result.saves) {
           await saveCheckpoint(this.store, this.runId, request, this.model, this.optimizer());
         }

@@ -30,11 +30,11 @@ describe('runExperiment on blobs', () => {
     expect(outcome.history).toHaveLength(3);
     const [first, , last] = outcome.history;
     expect(last.loss).toBeLessThan(first.loss);
-    expect(last.acc).toBeGreaterThan(0.9);
+    expect(last.accuracy).toBeGreaterThan(0.9);
     for (const logs of outcome.history) {
       expect(Number.isFinite(logs.val_loss)).toBe(true);
-      expect(logs.val_acc).toBeGreaterThanOrEqual(0);
-      expect(logs.val_acc).toBeLessThanOrEqual(1);
+      expect(logs.val_accuracy).toBeGreaterThanOrEqual(0);
+      expect(logs.val_accuracy).toBeLessThanOrEqual(1);
     }
     expect(outcome.tensorsAfter).toBe(outcome.tensorsBefore);
     expect(events[0]).toEqual({ type: 'started', backend: 'cpu', epochs: 3, stepsPerEpoch: 6, samples: 192 });
@@ -47,7 +47,7 @@ describe('runExperiment on blobs', () => {
     spec.data.validationSplit = 0;
     const outcome = await runExperiment(spec, blobs, () => {}, never);
     expect(outcome.status).toBe('finished');
-    expect(Object.keys(outcome.history[0]).sort()).toEqual(['acc', 'loss']);
+    expect(Object.keys(outcome.history[0]).sort()).toEqual(['accuracy', 'loss']);
   });
 
   it('reads back only every readbackEvery steps and once per epoch end, through data() and nothing else', async () => {

@@ -5,7 +5,8 @@ import { createRng, deriveSeed } from '../data/random';
 import { splitDataset } from '../data/split';
 import type { DeviceData } from './evaluate';
 import { EngineFailure } from './failures';
-import { accuracyFunction, lossFunction } from './losses';
+import { classIndices } from './feed-plan';
+import { sampleWeightsOf, type StepObjective } from './objective';
 import type { MemoryTracker } from './memory/tracker';
 import { probeMemory } from './memory/probe';
 import type { MemoryModel } from './memory/estimate';
@@ -14,11 +15,15 @@ import { trainStep } from './train-loop';
 
 /** Pieces of TrainingSession (session.ts) that need only what they are given. */
 
-/** Splits the dataset (the same split every time: it is seeded) and puts it on the current backend. */
+/**
+ * Splits the dataset (the same split every time: it is seeded) and puts it on the current backend with the
+ * targets the objective needs: one-hot rows, class indices for sparse losses, and the training samples' class
+ * weights — each derived once here, so a step only gathers them.
+ */
 export function uploadDataset(
   dataset: Dataset,
   spec: ExperimentSpec,
-  sampleShape: number[],
+  objective: StepObjective,
   tracker: MemoryTracker,
   owned: tf.Tensor[],
 ): [DeviceData, DeviceData | null] {
@@ -30,23 +35,27 @@ export function uploadDataset(
       ['Lower the validation split or load more samples.'],
     );
   }
-  const put = (part: Dataset): DeviceData =>
+  const { needs, classWeights } = objective;
+  const put = (part: Dataset, weighted: boolean): DeviceData =>
     tracker.withCategory('data', () => {
-      const x = tf.tensor(part.x, [part.count, ...sampleShape]);
-      owned.push(x);
-      const y = tf.tensor2d(part.y, [part.count, part.classNames.length]);
-      owned.push(y);
-      return { x, y, count: part.count };
+      const own = <T extends tf.Tensor>(t: T): T => (owned.push(t), t);
+      const x = own(tf.tensor(part.x, [part.count, ...objective.feed.inputShapes[0]]));
+      const y = needs.onehot ? own(tf.tensor2d(part.y, [part.count, part.classNames.length])) : null;
+      const indices = needs.sparse || (weighted && classWeights) ? classIndices(part) : null;
+      const labels = needs.sparse ? own(tf.tensor1d(indices!, 'int32')) : null;
+      const sampleWeight =
+        weighted && classWeights ? own(tf.tensor1d(sampleWeightsOf(indices!, classWeights))) : null;
+      return { x, y, labels, sampleWeight, count: part.count };
     });
-  return [put(train), validation ? put(validation) : null];
+  // Keras applies class weights to the training loss only, never to validation.
+  return [put(train, true), validation ? put(validation, false) : null];
 }
 
 export interface ProbeTarget {
   spec: ExperimentSpec;
-  classes: number;
   tracker: MemoryTracker;
   model: tf.LayersModel;
-  sampleShape: number[];
+  objective: StepObjective;
   train: DeviceData;
   /** The session's current optimizer (the probe's reset replaces it). */
   optimizer(): tf.Optimizer;
@@ -55,25 +64,22 @@ export interface ProbeTarget {
 
 /** Measures the training step at the probe's batch sizes (see memory/probe.ts). */
 export function probeSession(target: ProbeTarget): MemoryModel {
-  const { spec, model, classes } = target;
-  const loss = lossFunction(spec.compile.loss);
-  const accuracy = accuracyFunction(spec.compile.loss, classes);
+  const { spec, model, objective } = target;
   const trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const probeRng = createRng(deriveSeed(spec.seed, 'probe'));
-  const scratch = tf.tidy(() => tf.variable(tf.zeros([2]), false));
-  const sampleValues = target.sampleShape.reduce((a, b) => a * b, 1);
+  const scratch = tf.tidy(() => tf.variable(tf.zeros([objective.size]), false));
   try {
     return probeMemory({
       tracker: target.tracker,
       model,
-      batchBytesPerSample: (sampleValues + classes) * 4,
+      batchBytesPerSample: objective.batchBytesPerSample,
       residentBytes: target.tracker.snapshot().byCategory.data.bytes,
       step: (batchSize) => {
         const order = tf.range(0, batchSize, 1, 'int32') as tf.Tensor1D;
         try {
           withSeededMathRandom(probeRng, () =>
             trainStep(
-              { model, optimizer: target.optimizer(), loss, accuracy, train: target.train },
+              { model, optimizer: target.optimizer(), objective, train: target.train },
               trainable,
               scratch,
               order,

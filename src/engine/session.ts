@@ -12,10 +12,9 @@ import type { ModelGraph } from '../graph/types';
 import type { Dataset } from '../data/types';
 import { createRng, deriveSeed } from '../data/random';
 import { buildModel } from './build-model';
-import { sampleShapeFor } from './compatibility';
-import type { DeviceData } from './evaluate';
+import { deviceTensors, type DeviceData } from './evaluate';
 import { EngineFailure, toFailure } from './failures';
-import { accuracyFunction, lossFunction } from './losses';
+import { createObjective, type StepObjective } from './objective';
 import type { KerasOptimizer } from './compile/keras-optimizer';
 import { trainingProblems } from './compile/resolve';
 import { MemoryCheckpointStore, type CheckpointStore } from './callbacks/checkpoint-store';
@@ -69,7 +68,8 @@ export class TrainingSession {
   private trainData: DeviceData;
   private validationData: DeviceData | null;
   private readonly state: LoopState;
-  private readonly sampleShape: number[];
+  /** What each step minimises and what each epoch logs (objective.ts). */
+  private readonly objective: StepObjective;
   private memoryModel: MemoryModel | null = null;
   private estimate: MemoryEstimateView | null = null;
   private measuredPeak: number | null = null;
@@ -110,12 +110,19 @@ export class TrainingSession {
         });
       }
       this.tracker.instrumentModel(model);
-      this.sampleShape = sampleShapeFor(model, dataset);
+      this.objective = createObjective(model, spec, dataset);
       [this.trainData, this.validationData] = this.upload(owned);
       this.optimizer = optimizerFor(spec);
-      this.state = createLoopState();
+      this.state = createLoopState(this.objective.size);
       this.model = model;
-      this.callbacks = RunCallbacks.fromSpec(spec, model, () => this.optimizer, this.checkpoints, this.runId);
+      this.callbacks = RunCallbacks.fromSpec(
+        spec,
+        model,
+        () => this.optimizer,
+        this.checkpoints,
+        this.runId,
+        this.objective.directions,
+      );
     } catch (error) {
       tf.dispose(owned);
       model?.dispose();
@@ -135,7 +142,7 @@ export class TrainingSession {
   }
 
   private upload(owned: tf.Tensor[]): [DeviceData, DeviceData | null] {
-    return uploadDataset(this.dataset, this.spec, this.sampleShape, this.tracker, owned);
+    return uploadDataset(this.dataset, this.spec, this.objective, this.tracker, owned);
   }
 
   get settings(): ExperimentSpec {
@@ -182,7 +189,7 @@ export class TrainingSession {
 
   /** Runs from where the session is; resolves with the outcome, never rejects. */
   async run(onEvent: (event: TrainEvent) => void, shouldStop: () => boolean): Promise<SessionOutcome> {
-    const { fit, compile } = this.spec;
+    const { fit } = this.spec;
     const stepsPerEpoch = Math.ceil(this.trainData.count / fit.batchSize);
     onEvent({
       type: 'started',
@@ -210,8 +217,7 @@ export class TrainingSession {
         {
           model: this.model,
           optimizer: this.optimizer,
-          loss: lossFunction(compile.loss),
-          accuracy: accuracyFunction(compile.loss, this.dataset.classNames.length),
+          objective: this.objective,
           train: this.trainData,
           validation: this.validationData,
           fit,
@@ -246,8 +252,7 @@ export class TrainingSession {
     if (this.disposed) return;
     this.disposed = true;
     this.state.sums.dispose();
-    tf.dispose([this.trainData.x, this.trainData.y]);
-    if (this.validationData) tf.dispose([this.validationData.x, this.validationData.y]);
+    tf.dispose([...deviceTensors(this.trainData), ...deviceTensors(this.validationData)]);
     this.optimizer.dispose();
     this.callbacks?.dispose();
     this.model.dispose();
@@ -306,8 +311,7 @@ export class TrainingSession {
    */
   private restoreFromCheckpoint(): void {
     const checkpoint = this.state.checkpoint!;
-    const old = [this.trainData, ...(this.validationData ? [this.validationData] : [])];
-    tf.dispose(old.flatMap((part) => [part.x, part.y]));
+    tf.dispose([...deviceTensors(this.trainData), ...deviceTensors(this.validationData)]);
     const owned: tf.Tensor[] = [];
     try {
       [this.trainData, this.validationData] = this.upload(owned);
@@ -337,10 +341,9 @@ export class TrainingSession {
   private probe(): MemoryModel {
     return probeSession({
       spec: this.spec,
-      classes: this.dataset.classNames.length,
       tracker: this.tracker,
       model: this.model,
-      sampleShape: this.sampleShape,
+      objective: this.objective,
       train: this.trainData,
       optimizer: () => this.optimizer,
       resetOptimizer: () => {

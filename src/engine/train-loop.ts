@@ -6,7 +6,7 @@ import { evaluateSums, type DeviceData } from './evaluate';
 import { CHECKPOINT_INTERVAL_MS, weightVariables, type Checkpoint } from './device/checkpoint';
 import { DeviceFailure, gpuFailure, type GpuErrorRecord } from './device/device-failure';
 import type { DeviceGuard } from './device/guard';
-import { withRegularization, type AccuracyFn, type LossFn } from './losses';
+import { validatesOn, type StepObjective } from './objective';
 import { withSeededMathRandom } from './seeded-random';
 import { createThrottle } from './throttle';
 import { yieldToEventLoop } from './yield';
@@ -30,8 +30,8 @@ export const NO_HOOKS: StepHooks = { beforeStep() {}, afterStep() {}, stepFailed
 export interface LoopOptions {
   model: tf.LayersModel;
   optimizer: tf.Optimizer;
-  loss: LossFn;
-  accuracy: AccuracyFn;
+  /** The session's loss, metrics and log keys (objective.ts). */
+  objective: StepObjective;
   train: DeviceData;
   validation: DeviceData | null;
   fit: ExperimentSpec['fit'];
@@ -62,7 +62,7 @@ export interface LoopState {
   seen: number;
   /** This epoch's sample order, drawn when the epoch starts. */
   order: Int32Array | null;
-  /** Sample-weighted [lossSum, accSum] of this epoch; a variable, so `tidy` leaves it alone. */
+  /** This epoch's sums in the objective's layout (loss, output losses, metrics); a variable, so `tidy` leaves it alone. */
   sums: tf.Variable;
   /** Completed epochs. */
   history: EpochLogs[];
@@ -73,12 +73,13 @@ export interface LoopState {
   checkpoint: Checkpoint | null;
 }
 
-export function createLoopState(): LoopState {
+/** `sumsSize` is the objective's `size`. */
+export function createLoopState(sumsSize: number): LoopState {
   return {
     epoch: 1,
     seen: 0,
     order: null,
-    sums: tf.tidy(() => tf.variable(tf.zeros([2]), false)),
+    sums: tf.tidy(() => tf.variable(tf.zeros([sumsSize]), false)),
     history: [],
     steps: 0,
     samples: 0,
@@ -95,11 +96,11 @@ export interface LoopResult {
 
 /**
  * Our training loop (not `model.fit`): each step is `optimizer.minimize` inside `tidy`, the epoch's loss and
- * accuracy accumulate in a device-side variable, and the host reads them only every `readbackEvery` steps and
+ * metric sums accumulate in a device-side variable, and the host reads them only every `readbackEvery` steps and
  * at the end of an epoch, because each readback drains the WebGPU queue and stalls the pipeline.
  */
 export async function trainLoop(options: LoopOptions, state: LoopState): Promise<LoopResult> {
-  const { model, train, validation, fit, onEvent, shouldStop } = options;
+  const { model, objective, train, validation, fit, onEvent, shouldStop } = options;
   const hooks = options.hooks ?? NO_HOOKS;
   const trainable = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   const progressDue = createThrottle(PROGRESS_INTERVAL_MS);
@@ -132,7 +133,7 @@ export async function trainLoop(options: LoopOptions, state: LoopState): Promise
     return { values, weights: copy ? weights : null };
   };
   const keepCheckpoint = (
-    sums: [number, number],
+    sums: number[],
     weights: Float32Array[],
     at: Pick<Checkpoint, 'epoch' | 'seen' | 'order'> = state,
   ) => {
@@ -169,7 +170,7 @@ export async function trainLoop(options: LoopOptions, state: LoopState): Promise
   if (guard && !state.checkpoint) {
     // The starting weights are the first good copy: a loss in the first interval rolls back to them.
     const { values, weights } = await readChecked(state.sums, true);
-    keepCheckpoint([values[0], values[1]], weights!);
+    keepCheckpoint(Array.from(values), weights!);
   }
 
   for (; state.epoch <= fit.epochs; state.epoch++) {
@@ -178,7 +179,7 @@ export async function trainLoop(options: LoopOptions, state: LoopState): Promise
     if (state.order === null) {
       state.order = epochOrder(train.count, fit.shuffle, options.shuffleRng);
       state.seen = 0;
-      tf.tidy(() => state.sums.assign(tf.zeros([2])));
+      tf.tidy(() => state.sums.assign(tf.zerosLike(state.sums)));
       callbacks?.epochBegin(epoch);
     }
     const stepsPerEpoch = Math.ceil(train.count / fit.batchSize);
@@ -213,7 +214,7 @@ export async function trainLoop(options: LoopOptions, state: LoopState): Promise
           const { values, weights } = await readChecked(state.sums, copy);
           pendingLoss = values[0] / state.seen;
           stepsSinceReadback = 0;
-          if (weights) keepCheckpoint([values[0], values[1]], weights);
+          if (weights) keepCheckpoint(Array.from(values), weights);
           // Keras's on_batch_end with the running mean (TerminateOnNaN); a stop still ends the epoch.
           if (callbacks?.batchEnd(epoch, step, pendingLoss)) stopAfterEpoch = true;
         }
@@ -227,27 +228,27 @@ export async function trainLoop(options: LoopOptions, state: LoopState): Promise
     }
 
     // One transfer at the epoch's end carries the training sums, the validation sums and (on WebGPU) the
-    // weights for the checkpoint.
+    // weights for the checkpoint. Keras's validation_freq skips validation (and its val_ keys) on other epochs.
+    const validate = validation !== null && validatesOn(epoch, fit.validationFreq);
     const combined = guarded(() =>
       tf.tidy(() => {
-        if (!validation) return state.sums.clone();
-        const valSums = evaluateSums(model, validation, fit.batchSize, options.loss, options.accuracy);
+        if (!validate) return state.sums.clone();
+        const valSums = evaluateSums(model, validation, fit.batchSize, objective);
         return tf.concat([state.sums, valSums]);
       }),
     );
     const { values, weights } = await readChecked(combined, guard !== null).finally(() => combined.dispose());
     hooks.afterStep();
-    let logs: EpochLogs = { loss: values[0] / state.seen, acc: values[1] / state.seen };
-    if (validation) {
-      logs.val_loss = values[2] / validation.count;
-      logs.val_acc = values[3] / validation.count;
+    let logs: EpochLogs = objective.logs(values.subarray(0, objective.size), state.seen) as EpochLogs;
+    if (validate) {
+      Object.assign(logs, objective.logs(values.subarray(objective.size), validation.count, 'val_'));
     }
     const ended = callbacks ? await callbacks.epochEnd(epoch, logs) : null;
     if (ended) logs = ended.logs;
     state.history.push(logs);
     state.order = null;
     // Taken as of the next epoch's start, so a restore begins that epoch afresh.
-    if (weights) keepCheckpoint([0, 0], weights, { epoch: epoch + 1, seen: 0, order: null });
+    if (weights) keepCheckpoint(new Array<number>(objective.size).fill(0), weights, { epoch: epoch + 1, seen: 0, order: null });
     onEvent({ type: 'epoch', epoch, logs, seconds: (performance.now() - started) / 1000 });
     if (ended) {
       ended.events.forEach(onEvent);
@@ -265,39 +266,40 @@ function epochOrder(count: number, shuffle: boolean, rng: Rng): Int32Array {
   return Int32Array.from({ length: count }, (_, i) => i);
 }
 
-/** One optimisation step; everything it allocates is released by `tidy` except the updated weights and sums. */
+/**
+ * One optimisation step; everything it allocates is released by `tidy` except the updated weights and sums.
+ * The batch's sums come from the same forward pass as the loss `minimize` differentiates.
+ */
 export function trainStep(
-  options: Pick<LoopOptions, 'model' | 'optimizer' | 'loss' | 'accuracy' | 'train'>,
+  options: Pick<LoopOptions, 'model' | 'optimizer' | 'objective' | 'train'>,
   trainable: tf.Variable[],
   sums: tf.Variable,
   order: tf.Tensor1D,
   start: number,
   size: number,
 ): void {
-  const { model, optimizer, loss, accuracy, train } = options;
+  const { model, optimizer, objective, train } = options;
   tf.tidy(() => {
     const indices = tf.slice(order, start, size);
-    const xb = tf.gather(train.x, indices);
-    const yb = tf.gather(train.y, indices);
-    let batchAcc: tf.Scalar | null = null;
+    const batch = objective.batch(train, size, (t) => tf.gather(t, indices));
+    let batchSums: tf.Tensor1D | null = null;
     try {
-      const cost = optimizer.minimize(
+      optimizer.minimize(
         () => {
-          const pred = model.apply(xb, { training: true }) as tf.Tensor;
-          const batchLoss = withRegularization(model, loss(yb, pred));
-          // `minimize` runs this in its own tidy and keeps only the returned loss; `keep` saves the accuracy
+          const { loss, sums: values } = objective.evaluate(model, batch, true);
+          // `minimize` runs this in its own tidy and keeps only the returned loss; `keep` saves the sums
           // computed from the same forward pass instead of running the model a second time.
-          batchAcc = tf.keep(accuracy(yb, pred));
-          return batchLoss;
+          batchSums = tf.keep(values);
+          return loss;
         },
-        true,
+        false,
         trainable,
       );
-      if (!cost || !batchAcc) throw new Error('The optimizer step returned no loss.');
-      sums.assign(tf.add(sums, tf.mul(tf.stack([cost, batchAcc]), size)));
+      if (!batchSums) throw new Error('The optimizer step computed no loss.');
+      sums.assign(tf.add(sums, batchSums));
     } finally {
       // Kept tensors outlive every tidy, so this one is ours to release, also when the step throws.
-      (batchAcc as tf.Scalar | null)?.dispose();
+      (batchSums as tf.Tensor1D | null)?.dispose();
     }
   });
 }

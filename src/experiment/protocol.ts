@@ -73,13 +73,19 @@ export interface BackendReport {
   limits?: DeviceLimitsView;
 }
 
+/**
+ * One epoch's logs under Keras's keys: `loss`, each compiled metric (`accuracy`, `precision`, `mae`…; with
+ * several outputs `<output>_<metric>`), `<output>_loss` when several outputs have losses, and the `val_`
+ * version of each on epochs that validated (Keras's validation_freq).
+ */
 export interface EpochLogs {
   loss: number;
-  acc?: number;
+  accuracy?: number;
   val_loss?: number;
-  val_acc?: number;
+  val_accuracy?: number;
   /** The rate the epoch trained with, recorded when a callback manages it (ReduceLROnPlateau, LearningRateScheduler). */
   learning_rate?: number;
+  [key: string]: number | undefined;
 }
 
 export type CallbackName =

@@ -217,8 +217,10 @@ export const compileExtras = {
 
 /** The additions to `fit`; all optional. */
 export const fitExtras = {
-  /** Keras's `validation_freq`: validate every this many epochs. */
-  validationFreq: z.number().int().min(1).max(1000).optional(),
+  /** Keras's `validation_freq`: validate every this many epochs, or on the epochs listed (from 1). */
+  validationFreq: z
+    .union([z.number().int().min(1).max(1000), z.array(z.number().int().min(1).max(1000)).min(1).max(1000)])
+    .optional(),
   /** `split` carves `data.validationSplit` from the training data; `separate` uses the dataset's own test set. */
   validationSource: z.enum(['split', 'separate']).optional(),
   classWeight: classWeightSchema.optional(),

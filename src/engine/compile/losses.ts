@@ -7,9 +7,8 @@ import type { KerasLossName, LossConfig } from '../../experiment/spec';
  * applies Keras's default reduction, `sum_over_batch_size`: Σ(loss · sample_weight) / number of values —
  * note it divides by the count, not by the sum of the weights, so class weights change the scale.
  *
- * Integration: `perSampleLoss(resolveLoss(config))` inside the step's `minimize` closure, then
- * `reduceLoss(values, sampleWeight)`; or `lossFn(config)` for the plain (yTrue, yPred) → scalar form the loop
- * uses today. Probabilities are clipped to [ε, 1 − ε] with Keras's ε = 1e-7 before any log.
+ * The step objective (../objective.ts) applies them per output through multi-output.ts `combineOutputLosses`:
+ * `perSampleLoss(resolveLoss(config))`, then `reduceLoss(values, sampleWeight)`. Probabilities are clipped to [ε, 1 − ε] with Keras's ε = 1e-7 before any log.
  */
 export const EPSILON = 1e-7;
 
@@ -51,14 +50,6 @@ export function reduceLoss(values: tf.Tensor, sampleWeight?: tf.Tensor): tf.Scal
     const w = sampleWeight.reshape([values.shape[0] ?? -1, ...values.shape.slice(1).map(() => 1)]);
     return tf.div(tf.sum(tf.mul(values, w)), values.size);
   });
-}
-
-/** The `(yTrue, yPred) → batch loss` form (`LossFn` in ../losses.ts). */
-export function lossFn(
-  config: LossConfig | KerasLossName,
-): (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar {
-  const values = perSampleLoss(resolveLoss(config));
-  return (yTrue, yPred) => tf.tidy(() => reduceLoss(values(yTrue, yPred)));
 }
 
 /** −[y·log p + (1 − y)·log(1 − p)] with p clipped to [ε, 1 − ε], per element. */

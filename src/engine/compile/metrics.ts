@@ -100,7 +100,7 @@ function confusion(name: string, threshold: number, kind: 'precision' | 'recall'
  * One metric from its config. `accuracy` resolves as Keras 3's `get_metric` does, by shapes alone: binary
  * accuracy for a one-unit output, sparse categorical when the labels are class indices (Kiln's sparse loss),
  * categorical otherwise — so a multi-label sigmoid output with binary cross-entropy gets *categorical*
- * accuracy, as in Keras 3 (Keras 2 and ../losses.ts `accuracyFunction` pick binary accuracy there).
+ * accuracy, as in Keras 3 (Keras 2 picks binary accuracy there).
  */
 export function makeMetric(config: MetricConfig, context: MetricContext): StreamingMetric {
   const threshold = config.threshold ?? 0.5;

@@ -13,7 +13,7 @@ import { perSampleLoss, reduceLoss, resolveLoss, type ResolvedLoss } from './los
  *
  * Integration: `const plan = planOutputLosses(outputNames, single, perOutput, weights)` once; inside the
  * `minimize` closure `const { total, parts } = combineOutputLosses(plan, yTrues, yPreds, sampleWeight)` and
- * return `total` (plus regularisation, ../losses.ts `withRegularization`); accumulate `parts` for the logs.
+ * return `total` (plus regularisation, ../objective.ts `withRegularization`); accumulate `parts` for the logs.
  */
 export interface OutputLoss {
   output: string;

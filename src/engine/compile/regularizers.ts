@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
  * L1/L2 weight penalties per layer (Keras's `kernel_regularizer`, `bias_regularizer`,
  * `activity_regularizer`). Penalty = l1·Σ|w| + l2·Σw², the same formula in Keras 3 and tfjs-layers, so the
  * tfjs regularizer is used as is; the layer registers it and `model.calculateLosses()` returns the penalties,
- * which ../losses.ts `withRegularization` already adds to both `loss` and `val_loss` as Keras does.
+ * which ../objective.ts `withRegularization` already adds to both `loss` and `val_loss` as Keras does.
  *
  * What the graph must carry (src/graph: node configs only hold numbers, strings, booleans, null and flat number
  * arrays — no nested objects), any of:

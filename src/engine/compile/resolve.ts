@@ -41,7 +41,7 @@ export interface ResolvedCompile {
 export interface ResolvedFit {
   classWeight: Record<string, number> | undefined;
   callbacks: CallbackConfig[];
-  validationFreq: number;
+  validationFreq: number | number[];
   validationSource: 'split' | 'separate';
 }
 

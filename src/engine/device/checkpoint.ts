@@ -21,8 +21,8 @@ export interface Checkpoint {
   seen: number;
   /** That epoch's sample order (null at an epoch boundary: the next epoch draws its own). */
   order: Int32Array | null;
-  /** The epoch's sample-weighted [lossSum, accSum] at this point. */
-  sums: [number, number];
+  /** The epoch's running sums (the objective's layout: loss, output losses, metrics) at this point. */
+  sums: number[];
   /** Completed epochs at this point. */
   historyLength: number;
   /** LoopState.steps at this point, to say how many steps a restore repeats. */

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { TrainFailure } from '../../experiment/protocol';
-import type { DeviceData } from '../evaluate';
+import { deviceTensors, type DeviceData } from '../evaluate';
 import { largestBatchThatFits, type MemoryModel } from '../memory/estimate';
 import { limitFailure } from './device-failure';
 import {
@@ -47,7 +47,7 @@ export function refuseStep(
 
 /** The dataset on the device and the model's weights, as the resident check names them. */
 export function residentTensors(model: tf.LayersModel, parts: (DeviceData | null)[]): ResidentTensor[] {
-  const data = parts.flatMap((part) => (part ? [part.x, part.y] : []));
+  const data = parts.flatMap(deviceTensors);
   return [
     ...data.map((t) => ({ name: 'dataset', shape: t.shape, dtype: t.dtype, bytes: t.size * 4 })),
     ...model.weights.map((w) => ({
