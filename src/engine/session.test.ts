@@ -82,6 +82,23 @@ describe('TrainingSession memory', () => {
     ).toBeLessThan(0.01);
   });
 
+  it('measures a peak equal to its estimate with sparse targets and class weights too', async () => {
+    const spec = wideSpec(1024);
+    spec.compile.lossConfig = { name: 'sparse_categorical_crossentropy' };
+    spec.fit.classWeight = { '0': 2, '1': 0.5 };
+    const session = open(spec);
+    const outcome = await session.run(
+      () => {},
+      () => false,
+    );
+    session.dispose();
+    expect(outcome.status).toBe('finished');
+    const { estimate, measuredPeakBytes } = outcome.memory!;
+    expect(Math.abs(measuredPeakBytes! - estimate!.peakBytes) / estimate!.peakBytes).toBeLessThan(0.01);
+    // The indices and weights gathered per sample are part of the batch: 2 inputs + 1 index + 1 weight.
+    expect(estimate!.components.batch).toBe(4 * 4 * 512);
+  });
+
   it('refuses to start when the estimate exceeds the budget, and finishes after applying its batch size', async () => {
     const { estimate } = await roomyEstimate();
     const budgetMB = (estimate!.peakBytes * 0.7) / MB;

@@ -36,7 +36,7 @@ export const formatAcc = (acc: number | null | undefined): string =>
 
 function metrics(logs: EpochLogs | undefined): string {
   if (!logs) return '';
-  const acc = logs.acc === undefined ? '' : `, accuracy ${formatAcc(logs.acc)}`;
+  const acc = logs.accuracy === undefined ? '' : `, accuracy ${formatAcc(logs.accuracy)}`;
   return `, loss ${formatLoss(logs.loss)}${acc}`;
 }
 

@@ -36,7 +36,7 @@ export function callbackFromConfig(config: CallbackConfig, options: CallbackOpti
     case 'ModelCheckpoint':
       return new ModelCheckpoint({ ...withoutName(config), directions });
     case 'ReduceLROnPlateau':
-      return new ReduceLROnPlateau(withoutName(config));
+      return new ReduceLROnPlateau({ ...withoutName(config), directions });
     case 'TerminateOnNaN':
       return new TerminateOnNaN();
     case 'LearningRateScheduler':

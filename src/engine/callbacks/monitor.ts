@@ -5,9 +5,8 @@ import type { MonitorMode } from '../../experiment/spec';
  * decides it: `min`/`max` as given; in `auto`, a name that is `loss` after removing `val_` is minimised,
  * and a compiled metric goes the way of its `_direction` (accuracies, precision, recall up; errors down).
  * Anything else raises in Keras ("isn't able to automatically determine…"), so it throws here too.
- *
- * ReduceLROnPlateau is different on purpose: Keras keeps its older rule there (`auto` means max only when
- * "acc" is in the name), see reduce-lr-on-plateau.ts.
+ * EarlyStopping, ModelCheckpoint and ReduceLROnPlateau (a MonitorCallback since Keras 3.6) all use it; the
+ * run's metric directions come from its step objective (../objective.ts `directions`).
  */
 const UP = [
   'accuracy',

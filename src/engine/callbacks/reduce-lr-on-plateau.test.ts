@@ -44,11 +44,16 @@ describe('ReduceLROnPlateau (Keras semantics)', () => {
     expect(replay({ patience: 1, min_delta: 0.1 }, [1, 0.95]).changes).toHaveLength(1);
   });
 
-  it("auto mode maximises only when 'acc' is in the name; 'max' mode compares current > best + min_delta", () => {
-    expect(replay({ monitor: 'val_acc', patience: 1 }, [0.5, 0.6, 0.7]).changes).toEqual([]);
+  it("auto mode follows the metric's direction (Keras ≥ 3.6); 'max' mode compares current > best + min_delta", () => {
+    expect(replay({ monitor: 'val_accuracy', patience: 1 }, [0.5, 0.6, 0.7]).changes).toEqual([]);
     expect(replay({ monitor: 'val_accuracy', patience: 1 }, [0.5, 0.4]).changes).toHaveLength(1);
-    expect(replay({ monitor: 'val_auc', patience: 1 }, [0.5, 0.6]).changes).toHaveLength(1); // auc → min!
+    // Precision goes up (StreamingMetric.direction), though "acc" is not in its name.
+    expect(replay({ monitor: 'val_precision', patience: 1 }, [0.5, 0.6, 0.7]).changes).toEqual([]);
+    const directions = { my_score: 'up' as const };
+    expect(replay({ monitor: 'val_my_score', patience: 1, directions }, [0.5, 0.6]).changes).toEqual([]);
+    expect(() => new ReduceLROnPlateau({ monitor: 'val_auc' })).toThrow(/maximized or minimized/);
     expect(replay({ monitor: 'val_auc', mode: 'max', patience: 1 }, [0.5, 0.6]).changes).toEqual([]);
+    expect(replay({ monitor: 'val_auc', mode: 'max', patience: 1 }, [0.6, 0.6001]).changes).toHaveLength(1);
   });
 
   it('never goes below min_lr, and stops reducing once there', () => {

@@ -1,11 +1,14 @@
 import type { MonitorMode } from '../../experiment/spec';
+import { isImprovement, monitorDirection, type Direction } from './monitor';
 import { NO_RESULT, type Callback, type HookResult, type Logs, type TrainingHandle } from './types';
 
 /**
- * Keras 3's ReduceLROnPlateau (keras/src/callbacks/reduce_lr_on_plateau.py):
- * - `auto` mode is *min* unless "acc" appears in the monitor's name (its own rule, not MonitorCallback's);
+ * Keras 3's ReduceLROnPlateau (keras/src/callbacks/reduce_lr_on_plateau.py, a MonitorCallback since Keras 3.6;
+ * before, `auto` meant max only when "acc" was in the name):
+ * - `auto` mode goes the way of the monitored metric (monitor.ts: loss down, accuracies/precision/recall up,
+ *   the run's metric directions first); a name it cannot place is refused;
  * - improvement in min mode is `current < best − min_delta`, in max mode `current > best + min_delta`
- *   (min_delta used as given, default 1e-4); best starts at ±∞;
+ *   (default 1e-4); nothing seen yet is always beaten;
  * - on each epoch with the monitored value: if in cooldown, the cooldown counter goes down by one and `wait`
  *   is reset; then an improvement resets `wait`, otherwise — only when (now) out of cooldown — `wait` grows,
  *   and reaching `patience` multiplies the rate by `factor` (not below `min_lr`, and only while the rate is
@@ -20,6 +23,8 @@ export interface ReduceLROnPlateauArgs {
   min_delta?: number;
   cooldown?: number;
   min_lr?: number;
+  /** Metric directions of this run for `auto` mode (StreamingMetric.direction by name). */
+  directions?: Record<string, 'up' | 'down'>;
 }
 
 export class ReduceLROnPlateau implements Callback {
@@ -30,10 +35,10 @@ export class ReduceLROnPlateau implements Callback {
   private readonly minDelta: number;
   private readonly cooldown: number;
   private readonly minLr: number;
-  private readonly maximise: boolean;
+  private readonly direction: Direction;
   wait = 0;
   cooldownCounter = 0;
-  best: number;
+  best: number | null = null;
 
   constructor(args: ReduceLROnPlateauArgs = {}) {
     this.monitor = args.monitor ?? 'val_loss';
@@ -45,19 +50,17 @@ export class ReduceLROnPlateau implements Callback {
     this.minDelta = args.min_delta ?? 1e-4;
     this.cooldown = args.cooldown ?? 0;
     this.minLr = args.min_lr ?? 0;
-    const mode = args.mode ?? 'auto';
-    this.maximise = mode === 'max' || (mode === 'auto' && this.monitor.includes('acc'));
-    this.best = this.maximise ? -Infinity : Infinity;
+    this.direction = monitorDirection(this.monitor, args.mode ?? 'auto', args.directions);
   }
 
   onTrainBegin(): void {
     this.wait = 0;
     this.cooldownCounter = 0;
-    this.best = this.maximise ? -Infinity : Infinity;
+    this.best = null;
   }
 
   private improved(current: number): boolean {
-    return this.maximise ? current > this.best + this.minDelta : current < this.best - this.minDelta;
+    return isImprovement(current, this.best, this.direction, this.minDelta);
   }
 
   onEpochEnd(epoch: number, logs: Logs, handle: TrainingHandle): HookResult {
