@@ -104,7 +104,9 @@ describe('the step objective in training', () => {
     let probabilities: number[][] = [];
     const capture = (graph: ModelGraph) => {
       const model = buildModel(graph);
-      probabilities = tf.tidy(() => (model.predict(tf.tensor2d(x, [4, 2])) as tf.Tensor).arraySync() as number[][]);
+      probabilities = tf.tidy(
+        () => (model.predict(tf.tensor2d(x, [4, 2])) as tf.Tensor).arraySync() as number[][],
+      );
       return model;
     };
     const { history } = await train(spec, tiny, capture);
@@ -183,7 +185,9 @@ describe('the step objective in training', () => {
     let p: number[][] = [];
     const capture = (graph: ModelGraph) => {
       const model = buildModel(graph);
-      p = tf.tidy(() => (model.predict(tf.tensor2d(blobs.x, [256, 2])) as tf.Tensor).arraySync() as number[][]);
+      p = tf.tidy(
+        () => (model.predict(tf.tensor2d(blobs.x, [256, 2])) as tf.Tensor).arraySync() as number[][],
+      );
       return model;
     };
     const { history } = await train(spec, blobs, capture);
@@ -230,7 +234,8 @@ describe('the step objective in training', () => {
     expect(history.map((logs) => 'val_loss' in logs)).toEqual([false, true, false, true]);
     expect(history.map((logs) => 'val_accuracy' in logs)).toEqual([false, true, false, true]);
     const warnings = events.filter(
-      (e): e is Extract<TrainEvent, { type: 'callback' }> => e.type === 'callback' && e.event.type === 'warning',
+      (e): e is Extract<TrainEvent, { type: 'callback' }> =>
+        e.type === 'callback' && e.event.type === 'warning',
     );
     expect(warnings.map((w) => w.epoch)).toEqual([1, 3]);
 

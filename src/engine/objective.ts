@@ -3,7 +3,7 @@ import type { ExperimentSpec } from '../experiment/spec';
 import type { Dataset } from '../data/types';
 import { classWeightTable } from './compile/class-weights';
 import { metricSet, type MetricSet } from './compile/metrics';
-import { combineOutputLosses, planOutputLosses, type OutputLossPlan } from './compile/multi-output';
+import { combineOutputLosses, planOutputLosses } from './compile/multi-output';
 import { resolveCompile, resolveFit } from './compile/resolve';
 import type { DeviceData } from './evaluate';
 import { EngineFailure } from './failures';
@@ -34,7 +34,11 @@ export interface StepObjective {
   /** A batch of `data`, each tensor cut by `pick` (a gather by sample indices, or a slice). */
   batch(data: DeviceData, size: number, pick: (t: tf.Tensor) => tf.Tensor): DeviceBatch;
   /** The batch's total loss (what `minimize` differentiates) and its sums vector, from one forward pass. */
-  evaluate(model: tf.LayersModel, batch: DeviceBatch, training: boolean): { loss: tf.Scalar; sums: tf.Tensor1D };
+  evaluate(
+    model: tf.LayersModel,
+    batch: DeviceBatch,
+    training: boolean,
+  ): { loss: tf.Scalar; sums: tf.Tensor1D };
   /** The logs from sums accumulated over `count` samples; `prefix` is `val_` for validation. */
   logs(values: ArrayLike<number>, count: number, prefix?: string): Record<string, number>;
   /** Bytes of one sample in a batch: its inputs, targets and weight (the memory estimate's `batch`). */
@@ -55,7 +59,11 @@ interface OutputMetrics {
   set: MetricSet;
 }
 
-export function createObjective(model: tf.LayersModel, spec: ExperimentSpec, dataset: Dataset): StepObjective {
+export function createObjective(
+  model: tf.LayersModel,
+  spec: ExperimentSpec,
+  dataset: Dataset,
+): StepObjective {
   const compile = resolveCompile(spec);
   const fit = resolveFit(spec);
   const names = model.outputLayers.map((layer) => layer.name);
@@ -68,7 +76,9 @@ export function createObjective(model: tf.LayersModel, spec: ExperimentSpec, dat
     const loss = plan.find((p) => p.output === o.name)!;
     if (!o.target) return [];
     const set = metricSet(compile.metrics, { loss: loss.loss.name, outputUnits: o.units });
-    return set.size === 0 ? [] : [{ output: o.name, target: o.target, prefix: several ? `${o.name}_` : '', set }];
+    return set.size === 0
+      ? []
+      : [{ output: o.name, target: o.target, prefix: several ? `${o.name}_` : '', set }];
   });
   const classWeights = fit.classWeight ? classWeightsFor(fit.classWeight, feed, dataset) : null;
   const needs = {
@@ -153,7 +163,11 @@ export function withRegularization(model: tf.LayersModel, loss: tf.Scalar): tf.S
 }
 
 /** Keras's `fit(class_weight=…)` needs one output (data_adapter_utils raises otherwise) and class targets. */
-function classWeightsFor(classWeight: Record<string, number>, feed: FeedPlan, dataset: Dataset): Float32Array {
+function classWeightsFor(
+  classWeight: Record<string, number>,
+  feed: FeedPlan,
+  dataset: Dataset,
+): Float32Array {
   if (feed.outputs.length > 1) {
     throw new EngineFailure('spec', 'fit.classWeight is only supported for models with a single output.', [
       'Remove the class weights, or train one output.',

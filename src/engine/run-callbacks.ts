@@ -101,7 +101,9 @@ export class RunCallbacks {
     directions: Record<string, 'up' | 'down'> = {},
   ): RunCallbacks | null {
     const configs = resolveFit(spec).callbacks;
-    return configs.length === 0 ? null : new RunCallbacks(configs, model, optimizer, store, runId, directions);
+    return configs.length === 0
+      ? null
+      : new RunCallbacks(configs, model, optimizer, store, runId, directions);
   }
 
   private forward(events: CallbackEvent[]): TrainEvent[] {

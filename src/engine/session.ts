@@ -102,12 +102,8 @@ export class TrainingSession {
       for (const finding of lossActivationFindings(model, spec)) {
         if (finding.severity === 'error')
           throw new EngineFailure('spec', finding.message, [finding.suggestion]);
-        this.notices.push({
-          type: 'notice',
-          level: 'warning',
-          message: finding.message,
-          hint: finding.suggestion,
-        });
+        const { message, suggestion: hint } = finding;
+        this.notices.push({ type: 'notice', level: 'warning', message, hint });
       }
       this.tracker.instrumentModel(model);
       this.objective = createObjective(model, spec, dataset);

@@ -248,7 +248,12 @@ export async function trainLoop(options: LoopOptions, state: LoopState): Promise
     state.history.push(logs);
     state.order = null;
     // Taken as of the next epoch's start, so a restore begins that epoch afresh.
-    if (weights) keepCheckpoint(new Array<number>(objective.size).fill(0), weights, { epoch: epoch + 1, seen: 0, order: null });
+    if (weights)
+      keepCheckpoint(new Array<number>(objective.size).fill(0), weights, {
+        epoch: epoch + 1,
+        seen: 0,
+        order: null,
+      });
     onEvent({ type: 'epoch', epoch, logs, seconds: (performance.now() - started) / 1000 });
     if (ended) {
       ended.events.forEach(onEvent);

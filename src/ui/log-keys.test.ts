@@ -5,7 +5,14 @@ describe('loggedQuantities', () => {
   it('lists loss, the outputs’ losses, then every metric, each once with its val_ key', () => {
     const history = [
       { loss: 1, out_a_accuracy: 0.5, out_a_loss: 0.7, out_b_loss: 0.3, learning_rate: 0.1 },
-      { loss: 0.8, out_a_accuracy: 0.6, out_a_loss: 0.6, out_b_loss: 0.2, val_loss: 0.9, val_out_a_loss: 0.7 },
+      {
+        loss: 0.8,
+        out_a_accuracy: 0.6,
+        out_a_loss: 0.6,
+        out_b_loss: 0.2,
+        val_loss: 0.9,
+        val_out_a_loss: 0.7,
+      },
     ];
     expect(loggedQuantities(history).map((q) => q.key)).toEqual([
       'loss',

@@ -47,7 +47,12 @@ export function loggedQuantities(history: EpochLogs[]): LoggedQuantity[] {
     }
   }
   const ordered = [...keys].sort((a, b) => rank(a) - rank(b));
-  return ordered.map((key) => ({ key, valKey: `val_${key}`, label: quantityLabel(key), rate: RATE.test(key) }));
+  return ordered.map((key) => ({
+    key,
+    valKey: `val_${key}`,
+    label: quantityLabel(key),
+    rate: RATE.test(key),
+  }));
 }
 
 /** loss, then the outputs' losses, then the metrics; insertion order within each group. */
