@@ -149,6 +149,21 @@ describe('the step objective in training', () => {
     expect(history[1].out_a_loss).toBeLessThan(history[0].out_a_loss!);
   });
 
+  it('an output the loss dict leaves untrained (null) gets no loss, no metrics and no loss check', async () => {
+    const spec = blobsSpec({ epochs: 1 });
+    // A linear 5-unit head would be refused under categorical cross-entropy, and its width fits no labels.
+    spec.graph = withNodeConfig(twoHeadGraph(), 'out_b', { units: 5, activation: 'linear' });
+    spec.compile.outputLosses = { out_a: { name: 'categorical_crossentropy' }, out_b: null };
+    const { outcome, history } = await train(spec);
+    expect(outcome.status).toBe('finished');
+    expect(Object.keys(history[0]).sort()).toEqual([
+      'loss',
+      'out_a_accuracy',
+      'val_loss',
+      'val_out_a_accuracy',
+    ]);
+  });
+
   it('a multi-input model gets the samples in each input’s layout; a size mismatch names the input', async () => {
     const spec = blobsSpec({ epochs: 2 });
     spec.graph = twoInputGraph([2, 1]);

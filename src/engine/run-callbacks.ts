@@ -32,8 +32,11 @@ export function lossActivationFindings(model: tf.LayersModel, spec: ExperimentSp
   const compile = resolveCompile(spec);
   const findings: LossActivationFinding[] = [];
   model.outputLayers.forEach((layer, i) => {
-    const loss = compile.outputLosses?.[layer.name] ?? spec.compile.lossConfig ?? spec.compile.loss;
-    if (loss === null) return;
+    // An output the loss dict leaves untrained (null) has nothing to check.
+    const loss = compile.outputLosses
+      ? compile.outputLosses[layer.name]
+      : (spec.compile.lossConfig ?? spec.compile.loss);
+    if (!loss) return;
     const shape = model.outputs[i]?.shape ?? [];
     const units = shape[shape.length - 1] ?? undefined;
     const finding = checkLossActivation(loss, finalActivation(layer), units ?? undefined);
