@@ -68,6 +68,7 @@ export function probeSession(target: ProbeTarget): MemoryModel {
   const trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const probeRng = createRng(deriveSeed(spec.seed, 'probe'));
   const scratch = tf.tidy(() => tf.variable(tf.zeros([objective.size]), false));
+  target.tracker.categorize(scratch, 'other');
   try {
     return probeMemory({
       tracker: target.tracker,

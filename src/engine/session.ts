@@ -110,6 +110,7 @@ export class TrainingSession {
       [this.trainData, this.validationData] = this.upload(owned);
       this.optimizer = optimizerFor(spec);
       this.state = createLoopState(this.objective.size);
+      this.tracker.categorize(this.state.sums, 'other');
       this.model = model;
       this.callbacks = RunCallbacks.fromSpec(
         spec,
@@ -324,6 +325,7 @@ export class TrainingSession {
     const { state } = this;
     state.sums.dispose();
     state.sums = tf.tidy(() => tf.variable(tf.tensor1d(checkpoint.sums), false));
+    this.tracker.categorize(state.sums, 'other');
     state.epoch = checkpoint.epoch;
     state.seen = checkpoint.seen;
     state.order = checkpoint.order;

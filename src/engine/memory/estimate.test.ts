@@ -2,7 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeGraph, binaryClassifierGraph, blobsMlpGraph, mnistMlpGraph } from '../../graph';
 import type { ModelGraph } from '../../graph/types';
+import { createRng } from '../../data/random';
+import type { Dataset } from '../../data/types';
 import { buildModel } from '../build-model';
+import { deviceTensors, type DeviceData } from '../evaluate';
+import { createObjective } from '../objective';
+import { blobsSpec } from '../testing';
+import { trainStep } from '../train-loop';
 import { estimateAt, largestBatchThatFits, predictOom } from './estimate';
 import { probeMemory } from './probe';
 import { MemoryTracker } from './tracker';
@@ -21,49 +27,71 @@ afterEach(() => {
 interface Harness {
   model: tf.LayersModel;
   optimizer: tf.Optimizer;
-  data: { x: tf.Tensor; y: tf.Tensor };
   step(batchSize: number): void;
   dispose(): void;
 }
 
-/** A plain minimize step over the first `batchSize` samples: the shape of every Kiln training step. */
+/** Random samples and labels for the model's input and output, as a dataset the objective can plan a feed for. */
+function randomDataset(inputShape: number[], outputUnits: number, samples: number): Dataset {
+  const rng = createRng(11);
+  const size = inputShape.reduce((a, b) => a * b, 1);
+  const y = new Float32Array(samples * outputUnits);
+  for (let i = 0; i < samples; i++) {
+    if (outputUnits === 1) y[i] = rng() < 0.5 ? 0 : 1;
+    else y[i * outputUnits + Math.floor(rng() * outputUnits)] = 1;
+  }
+  return {
+    name: 'random',
+    x: Float32Array.from({ length: samples * size }, () => rng()),
+    sampleShape: inputShape,
+    y,
+    classNames: Array.from({ length: outputUnits }, (_, i) => `c${i}`),
+    count: samples,
+  };
+}
+
+/** The session's training step (train-loop.ts `trainStep` with its objective) over the first `batchSize` samples. */
 function harness(graph: ModelGraph, samples: number, optimizerName: 'adam' | 'sgd'): Harness {
   const t = tracker!;
   const model = buildModel(graph);
   t.instrumentModel(model);
   const inputShape = model.inputs[0].shape.slice(1) as number[];
   const outputUnits = model.outputs[0].shape[1] as number;
-  const data = t.withCategory('data', () =>
-    tf.tidy(() => ({
-      x: tf.randomUniform([samples, ...inputShape]),
-      y:
-        outputUnits === 1
-          ? tf.randomUniform([samples, 1]).round()
-          : tf
-              .oneHot(tf.randomUniform([samples], 0, outputUnits, 'int32') as tf.Tensor1D, outputUnits)
-              .toFloat(),
-    })),
-  );
+  const spec = blobsSpec();
+  spec.compile.loss = outputUnits === 1 ? 'binary_crossentropy' : 'categorical_crossentropy';
+  const dataset = randomDataset(inputShape, outputUnits, samples);
+  const objective = createObjective(model, spec, dataset);
+  const data: DeviceData = t.withCategory('data', () => ({
+    x: tf.tensor(dataset.x, [samples, ...inputShape]),
+    y: tf.tensor2d(dataset.y, [samples, outputUnits]),
+    labels: null,
+    sampleWeight: null,
+    count: samples,
+  }));
+  const trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const sums = tf.tidy(() => tf.variable(tf.zeros([objective.size]), false));
+  t.categorize(sums, 'other');
   const make = () => (optimizerName === 'adam' ? tf.train.adam(0.001) : tf.train.sgd(0.01));
   const h: Harness = {
     model,
     optimizer: make(),
-    data,
     step(batchSize) {
-      tf.tidy(() => {
-        const xb = t.withCategory('data', () => data.x.slice(0, batchSize));
-        const yb = t.withCategory('data', () => data.y.slice(0, batchSize));
-        const cost = h.optimizer.minimize(() => {
-          const pred = model.apply(xb, { training: true }) as tf.Tensor;
-          return outputUnits === 1
-            ? tf.losses.sigmoidCrossEntropy(yb, pred)
-            : tf.losses.softmaxCrossEntropy(yb, pred);
-        }, true);
-        cost?.dispose();
-      });
+      const order = tf.range(0, batchSize, 1, 'int32') as tf.Tensor1D;
+      try {
+        trainStep(
+          { model, optimizer: h.optimizer, objective, train: data },
+          trainable,
+          sums,
+          order,
+          0,
+          batchSize,
+        );
+      } finally {
+        order.dispose();
+      }
     },
     dispose() {
-      tf.dispose([data.x, data.y]);
+      tf.dispose([...deviceTensors(data), sums]);
       h.optimizer.dispose();
       model.dispose();
     },

@@ -133,4 +133,25 @@ describe('MemoryTracker', () => {
     model.dispose();
     optimizer.dispose();
   });
+
+  it('counts a variable a step assigns as optimizer state, unless categorized (the loop’s running sums)', () => {
+    const before = tf.memory().numTensors;
+    tracker = new MemoryTracker();
+    tracker.install();
+    const running = tf.tidy(() => tf.variable(tf.zeros([4]), false));
+    const sums = tf.tidy(() => tf.variable(tf.zeros([3]), false));
+    tracker.categorize(sums, 'other');
+    tracker.beginStep();
+    tf.tidy(() => {
+      running.assign(tf.add(running, 1));
+      sums.assign(tf.add(sums, 1));
+    });
+    tracker.endStep();
+    const { byCategory } = tracker.snapshot();
+    expect(byCategory.optimizer.bytes).toBe(4 * 4);
+    expect(byCategory.other.bytes).toBe(3 * 4);
+    tracker.uninstall();
+    tf.dispose([running, sums]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

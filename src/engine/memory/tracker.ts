@@ -60,6 +60,8 @@ export class MemoryTracker {
   private readonly buffers = new WeakMap<object, BufferRecord>();
   private readonly usage = emptyUsage();
   private readonly weightIds = new Set<number>();
+  /** Variables that are neither weights nor optimizer state (the loop's running sums), by id. */
+  private readonly variableCategories = new Map<number, MemoryCategory>();
   private readonly kernelStack: string[] = [];
   private readonly layerStack: { name: string; className: string }[] = [];
   private readonly layerBytes = new Map<string, number>();
@@ -150,6 +152,16 @@ export class MemoryTracker {
         target.call = original;
       });
     }
+  }
+
+  /**
+   * Counts `variable` under `category` for as long as it lives, also after a step assigns it a new buffer
+   * (otherwise a variable a step writes counts as optimizer state). For the loop's running sums: 'other'.
+   */
+  categorize(variable: tf.Variable, category: MemoryCategory): void {
+    this.variableCategories.set(variable.id, category);
+    const record = this.records.get(variable.id);
+    if (record && record.category !== category) this.recategorize(record, category);
   }
 
   /** Allocations inside `fn` are counted under `category` (data batches, optimizer updates). */
@@ -315,6 +327,8 @@ export class MemoryTracker {
 
   private categoryFor(t: tf.Tensor): MemoryCategory {
     if (this.weightIds.has(t.id)) return 'weights';
+    const fixed = this.variableCategories.get(t.id);
+    if (fixed) return fixed;
     if (this.category) return this.category;
     if (t instanceof tf.Variable) return this.inStep ? 'optimizer' : 'other';
     return this.inStep ? 'activations' : 'other';
