@@ -26,5 +26,11 @@ test('trains the blobs model on webgpu until it finishes, and the loss goes down
   await expect(page.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100');
   await expect(page.getByTestId('epoch-counter')).toHaveText(`epoch ${epochs}/${epochs}`);
   await expect(page.locator('[data-chart="Loss"] circle[data-series="loss"]')).toHaveCount(epochs);
+  // The default compile logs Keras's `accuracy`: its chart and its column in the epoch table.
+  await expect(page.locator('[data-chart="Accuracy"] circle[data-series="accuracy"]')).toHaveCount(epochs);
+  const accuracy = await page
+    .locator('[data-testid="history"] tbody tr')
+    .evaluateAll((rows) => rows.map((row) => Number((row as HTMLElement).dataset.accuracy)));
+  expect(accuracy.every((a) => a >= 0 && a <= 1)).toBe(true);
   expect(problems.errors).toEqual([]);
 });
