@@ -34,7 +34,12 @@ function setup() {
   const sent: string[] = [];
   const finished: TrainOutcome[] = [];
   let now = 0;
-  const ended: TrainOutcome = { status: 'stopped', history: [{ loss: 1 }], tensorsBefore: 5, tensorsAfter: 5 };
+  const ended: TrainOutcome = {
+    status: 'stopped',
+    history: [{ loss: 1 }],
+    tensorsBefore: 5,
+    tensorsAfter: 5,
+  };
   const port: ClientPort = {
     api: () =>
       ({

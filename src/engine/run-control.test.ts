@@ -124,7 +124,10 @@ describe('pause and resume', () => {
 describe('single step', () => {
   it('trains one batch, reports that batch’s loss, and stepping through matches the uninterrupted run', async () => {
     // The first progress event of a run that reads back every step carries the first batch's loss.
-    const readEveryStep = openSession({ ...spec(), fit: { ...spec().fit, readbackEvery: 1 } }, blobs).session!;
+    const readEveryStep = openSession(
+      { ...spec(), fit: { ...spec().fit, readbackEvery: 1 } },
+      blobs,
+    ).session!;
     const { events, onEvent } = recorder();
     await readEveryStep.run(onEvent, never, { steps: 1 }).finally(() => readEveryStep.dispose());
     const firstProgress = events.find(

@@ -30,7 +30,10 @@ test('the same spec and seed train to the same epoch losses twice on webgpu', as
   expect(problems.errors).toEqual([]);
 });
 
-test('a run paused mid-run and resumed matches the uninterrupted run on webgpu', async ({ page, problems }) => {
+test('a run paused mid-run and resumed matches the uninterrupted run on webgpu', async ({
+  page,
+  problems,
+}) => {
   // 230 training samples in batches of 16: 15 steps an epoch (SwiftShader takes a while over each).
   await openBlobs(page, 2, 16);
   const uninterrupted = await trainToTheEnd(page);
