@@ -5,6 +5,7 @@ import type {
   EpochLogs,
   MemoryEstimateView,
   MemoryView,
+  RunLimits,
   SettingsPatch,
   TrainerApi,
   TrainEvent,
@@ -14,11 +15,13 @@ import type {
 import type { DeviceSeat } from './device-seat';
 import { applyPatch, patchBetween } from './settings-patch';
 import { RunEvents } from './run-events.svelte';
+import { RunControl } from './run-control.svelte';
 import { WorkerCrash, defaultFactory, type WorkerFactory, type WorkerHandle } from './worker-handle';
+import { crashFailure, runFailure } from './run-failure';
 
 export type { WorkerFactory } from './worker-handle';
 
-export type TrainerStatus = 'idle' | 'starting' | 'training' | 'finished' | 'stopped' | 'failed';
+export type TrainerStatus = 'idle' | 'starting' | 'training' | 'paused' | 'finished' | 'stopped' | 'failed';
 
 /**
  * The main thread's owner of the trainer worker: a typed API over comlink and the reactive state the UI
@@ -46,6 +49,11 @@ export class TrainerClient {
   #resumedAtEpoch = $state(0);
   /** The callbacks' events (stop, lr change, checkpoint…) and notices of the run, kept across a resume. */
   readonly events = new RunEvents();
+  /** Pause, Resume, Single step, Stop of a paused run, and the ETA (run-control.svelte.ts). */
+  readonly control: RunControl = new RunControl(this, {
+    api: () => this.#handle?.api ?? null,
+    finish: (outcome) => this.#finish(outcome),
+  });
   /** The spec the worker's parked run was trained with, so a resume can only ever be asked with a patch. */
   #runSpec: ExperimentSpec | null = null;
 
@@ -135,7 +143,8 @@ export class TrainerClient {
   /** Fraction of the run done, 0..1, counting steps inside the current epoch. */
   get progress(): number {
     if (this.#epochs === 0) return 0;
-    const inEpoch = this.#stepsPerEpoch > 0 && this.busy ? this.#step / this.#stepsPerEpoch : 0;
+    const live = this.busy || this.#status === 'paused';
+    const inEpoch = this.#stepsPerEpoch > 0 && live ? this.#step / this.#stepsPerEpoch : 0;
     return Math.min(1, (this.#epoch + Math.min(inEpoch, 1)) / this.#epochs);
   }
 
@@ -167,7 +176,7 @@ export class TrainerClient {
   }
 
   /** Runs one experiment. Resolves when it ends, however it ends; failures land in `failure`. */
-  async train(spec: ExperimentSpec): Promise<TrainOutcome | null> {
+  async train(spec: ExperimentSpec, limits?: RunLimits): Promise<TrainOutcome | null> {
     if (this.busy) return null;
     this.#reset(spec.fit.epochs);
     // Structured clone takes plain data only: a JSON round trip drops Svelte proxies and anything odd.
@@ -175,14 +184,14 @@ export class TrainerClient {
     // A refused start never reaches the worker: a run parked there stays resumable.
     if (this.#refusedByDevice(plain)) return null;
     this.#runSpec = plain;
-    return this.#run(plain.backend, (api, onEvent) => api.train(plain, onEvent));
+    return this.#run(plain.backend, (api, onEvent) => api.train(plain, onEvent, limits));
   }
 
   /**
    * Continues the interrupted run with `patch` applied: same weights, optimizer state and history. The
    * history so far stays; new epochs are appended to it.
    */
-  async resume(patch: SettingsPatch): Promise<TrainOutcome | null> {
+  async resume(patch: SettingsPatch, limits?: RunLimits): Promise<TrainOutcome | null> {
     if (this.busy || !this.#resumable || !this.#runSpec) return null;
     const plain = JSON.parse(JSON.stringify(patch)) as SettingsPatch;
     const next = applyPatch(this.#runSpec, plain);
@@ -192,7 +201,7 @@ export class TrainerClient {
     this.#failure = null;
     this.#resumedWith = plain;
     this.#resumedAtEpoch = this.#history.length;
-    return this.#run(this.#runSpec.backend, (api, onEvent) => api.resume(plain, onEvent));
+    return this.#run(this.#runSpec.backend, (api, onEvent) => api.resume(plain, onEvent, limits));
   }
 
   /** Forgets the interrupted run and lets the worker release its tensors. */
@@ -272,11 +281,13 @@ export class TrainerClient {
     this.#resumedWith = null;
     this.#resumedAtEpoch = 0;
     this.events.reset();
+    this.control.reset();
   }
 
   #onEvent(event: TrainEvent): void {
     switch (event.type) {
       case 'started':
+        this.control.started(event);
         this.#status = 'training';
         this.#epochs = event.epochs;
         this.#stepsPerEpoch = event.stepsPerEpoch;
@@ -285,6 +296,7 @@ export class TrainerClient {
         }
         break;
       case 'progress':
+        this.control.progress(event);
         this.#status = 'training';
         this.#step = event.step;
         this.#stepsPerEpoch = event.stepsPerEpoch;
@@ -320,6 +332,8 @@ export class TrainerClient {
     if (last) this.#lastLoss = last.loss;
     this.#resumable = outcome.resumable === true;
     this.events.finish(outcome);
+    this.control.finish(outcome);
+    if (outcome.paused) this.#step = outcome.paused.step;
     if (!this.#resumable) this.#runSpec = null;
     // A parked run keeps its tensors, so it keeps its memory on the device until it resumes or is discarded.
     if (!this.#resumable) this.#device?.release();
@@ -337,21 +351,11 @@ export class TrainerClient {
   }
 
   #fail(error: unknown): void {
+    this.control.finish(null);
     this.#resumable = false;
     this.#runSpec = null;
     this.#device?.release();
-    const crashed = error instanceof WorkerCrash;
-    const message = error instanceof Error ? error.message : String(error);
-    this.#failure = {
-      kind: 'internal',
-      message: crashed ? `The training worker crashed: ${message}` : message,
-      hints: crashed
-        ? [
-            'Your graph and settings are untouched; a fresh worker has been started.',
-            'Try a smaller batch size or model if this keeps happening.',
-          ]
-        : ['Reload the page if training keeps failing this way.'],
-    };
+    this.#failure = runFailure(error);
     this.#status = 'failed';
   }
 
@@ -376,11 +380,7 @@ export class TrainerClient {
       worker.terminate();
       if (!this.busy) {
         this.#device?.release();
-        this.#failure = {
-          kind: 'internal',
-          message: `The training worker crashed: ${message}`,
-          hints: ['Your graph and settings are untouched; a fresh worker has been started.'],
-        };
+        this.#failure = crashFailure(message);
         this.#status = 'failed';
       }
       // Start the replacement now so the backend badge stays truthful; the next train() retries regardless.

@@ -11,7 +11,10 @@ import type { MemoryTracker } from './memory/tracker';
 import { probeMemory } from './memory/probe';
 import type { MemoryModel } from './memory/estimate';
 import { withSeededMathRandom } from './seeded-random';
-import { trainStep } from './train-loop';
+import { trainStep, type StepHooks } from './train-loop';
+import { createThrottle } from './throttle';
+import { memoryView } from './memory/report';
+import type { TrainEvent } from '../experiment/protocol';
 
 /** Pieces of TrainingSession (session.ts) that need only what they are given. */
 
@@ -97,4 +100,28 @@ export function probeSession(target: ProbeTarget): MemoryModel {
   } finally {
     scratch.dispose();
   }
+}
+
+/** Memory events are for a person watching a panel: four a second is plenty. */
+const MEMORY_EVENT_INTERVAL_MS = 250;
+
+/** Brackets each step with the tracker: its peak goes to `onPeak`, and a memory event at most 4 times a second. */
+export function memoryStepHooks(
+  tracker: MemoryTracker,
+  budgetBytes: () => number,
+  onEvent: (event: TrainEvent) => void,
+  onPeak: (bytes: number) => void,
+): StepHooks {
+  const due = createThrottle(MEMORY_EVENT_INTERVAL_MS);
+  return {
+    beforeStep: () => tracker.beginStep(),
+    afterStep: () => {
+      const report = tracker.endStep();
+      onPeak(report.peakBytes);
+      if (due()) onEvent({ type: 'memory', memory: memoryView(tracker, report, budgetBytes()) });
+    },
+    stepFailed: () => {
+      tracker.abortStep();
+    },
+  };
 }

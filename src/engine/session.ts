@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendName, ExperimentSpec } from '../experiment/spec';
 import type {
   MemoryEstimateView,
-  RunStats,
   SettingsPatch,
   TrainEvent,
   TrainFailure,
@@ -20,14 +19,14 @@ import { trainingProblems } from './compile/resolve';
 import { MemoryCheckpointStore, type CheckpointStore } from './callbacks/checkpoint-store';
 import { lossActivationFindings, optimizerFor, RunCallbacks } from './run-callbacks';
 import { withSeededMathRandom } from './seeded-random';
-import { probeSession, uploadDataset } from './session-parts';
-import { createLoopState, trainLoop, type LoopState, type StepHooks } from './train-loop';
-import { createThrottle } from './throttle';
+import { memoryStepHooks, probeSession, uploadDataset } from './session-parts';
+import { createLoopState, trainLoop, type LoopState } from './train-loop';
+import { loopControl, pausePoint, runStats, sessionRngs, type RunControlOptions } from './run-control';
 import { MemoryTracker } from './memory/tracker';
 import { ResourceExhaustedError } from './memory/oom-error';
 import { PROBE_BATCH_SIZES } from './memory/probe';
 import { estimateAt, largestBatchThatFits, predictOom, type MemoryModel } from './memory/estimate';
-import { oomFailure, memoryView } from './memory/report';
+import { oomFailure } from './memory/report';
 import { restoreWeights } from './device/checkpoint';
 import { DeviceFailure } from './device/device-failure';
 import type { DeviceGuard } from './device/guard';
@@ -46,8 +45,6 @@ export type SessionOutcome = Omit<TrainOutcome, 'tensorsBefore' | 'tensorsAfter'
 
 const MB = 1024 * 1024;
 let sessionCount = 0;
-/** Memory events are for a person watching a panel: four a second is plenty. */
-const MEMORY_EVENT_INTERVAL_MS = 250;
 
 /**
  * One experiment's run, kept alive across failures: the model, its weights, the optimizer state, the data on
@@ -70,6 +67,8 @@ export class TrainingSession {
   private readonly state: LoopState;
   /** What each step minimises and what each epoch logs (objective.ts). */
   private readonly objective: StepObjective;
+  /** Continued, not replayed, by a resumed run (run-control.ts). */
+  private readonly rngs: ReturnType<typeof sessionRngs>;
   private memoryModel: MemoryModel | null = null;
   private estimate: MemoryEstimateView | null = null;
   private measuredPeak: number | null = null;
@@ -111,6 +110,7 @@ export class TrainingSession {
       this.optimizer = optimizerFor(spec);
       this.state = createLoopState(this.objective.size);
       this.tracker.categorize(this.state.sums, 'other');
+      this.rngs = sessionRngs(spec.seed);
       this.model = model;
       this.callbacks = RunCallbacks.fromSpec(
         spec,
@@ -184,8 +184,15 @@ export class TrainingSession {
     this.tracker.setBudget(this.budgetBytes());
   }
 
-  /** Runs from where the session is; resolves with the outcome, never rejects. */
-  async run(onEvent: (event: TrainEvent) => void, shouldStop: () => boolean): Promise<SessionOutcome> {
+  /**
+   * Runs from where the session is; resolves with the outcome, never rejects. A paused outcome is resumable:
+   * `run` again continues at the same step with the same order, sums, history and random streams.
+   */
+  async run(
+    onEvent: (event: TrainEvent) => void,
+    shouldStop: () => boolean,
+    control: RunControlOptions = {},
+  ): Promise<SessionOutcome> {
     const { fit } = this.spec;
     const stepsPerEpoch = Math.ceil(this.trainData.count / fit.batchSize);
     onEvent({
@@ -218,16 +225,29 @@ export class TrainingSession {
           train: this.trainData,
           validation: this.validationData,
           fit,
-          shuffleRng: createRng(deriveSeed(this.spec.seed, 'shuffle')),
-          stepRng: createRng(deriveSeed(this.spec.seed, 'step')),
+          shuffleRng: this.rngs.shuffle,
+          stepRng: this.rngs.step,
           onEvent,
           shouldStop,
-          hooks: this.memoryHooks(onEvent),
+          ...loopControl(control, this.state.steps),
+          hooks: memoryStepHooks(
+            this.tracker,
+            () => this.budgetBytes(),
+            onEvent,
+            (peak) => {
+              this.measuredPeak = Math.max(this.measuredPeak ?? 0, peak);
+            },
+          ),
           guard: this.makeGuard(),
           callbacks: this.callbacks?.forRun(onEvent),
         },
         this.state,
       ).finally(() => (this.loopSeconds += (performance.now() - started) / 1000));
+      if (result.status === 'paused') {
+        // Parked at a step boundary; Keras's on_train_end has not run (the run is not over).
+        const at = pausePoint(this.state, this.trainData.count, fit.batchSize, result.batchLoss);
+        return { ...this.outcome('paused', undefined, true), paused: at };
+      }
       // The run is over (a failure above keeps it resumable): Keras's on_train_end, e.g. restore_best_weights.
       this.callbacks?.trainEnd();
       const stop = result.earlyStopped ? this.callbacks?.earlyStopped() : null;
@@ -351,21 +371,6 @@ export class TrainingSession {
     });
   }
 
-  private memoryHooks(onEvent: (event: TrainEvent) => void): StepHooks {
-    const due = createThrottle(MEMORY_EVENT_INTERVAL_MS);
-    return {
-      beforeStep: () => this.tracker.beginStep(),
-      afterStep: () => {
-        const report = this.tracker.endStep();
-        this.measuredPeak = Math.max(this.measuredPeak ?? 0, report.peakBytes);
-        if (due()) onEvent({ type: 'memory', memory: memoryView(this.tracker, report, this.budgetBytes()) });
-      },
-      stepFailed: () => {
-        this.tracker.abortStep();
-      },
-    };
-  }
-
   private describeOom(error: ResourceExhaustedError): TrainFailure {
     return oomFailure(error, {
       memoryModel: this.memoryModel,
@@ -380,17 +385,11 @@ export class TrainingSession {
     resumable: boolean,
     earlyStopped: SessionOutcome['earlyStopped'] | null = null,
   ): SessionOutcome {
-    const stats: RunStats = {
-      steps: this.state.steps,
-      readbacks: this.state.readbacks,
-      seconds: this.loopSeconds,
-      samplesPerSecond: this.loopSeconds > 0 ? this.state.samples / this.loopSeconds : 0,
-    };
     return {
       status,
       history: [...this.state.history],
       ...(failure ? { failure } : {}),
-      stats,
+      stats: runStats(this.state, this.loopSeconds),
       resumable,
       ...(earlyStopped ? { earlyStopped } : {}),
       memory: { estimate: this.estimate, measuredPeakBytes: this.measuredPeak },

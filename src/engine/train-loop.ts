@@ -41,6 +41,13 @@ export interface LoopOptions {
   stepRng: Rng;
   onEvent: (event: TrainEvent) => void;
   shouldStop: () => boolean;
+  /** Asked at every step boundary: true parks the run there (status `paused`); nothing is lost. */
+  shouldPause?: () => boolean;
+  /**
+   * Pauses once `state.steps` reaches this count (single step: the steps so far + 1), and reads that last
+   * batch's loss back for the result. Null or absent: no limit.
+   */
+  stepLimit?: number | null;
   hooks?: StepHooks;
   /**
    * Brackets each step with WebGPU error scopes and checks them at readback points (device/guard.ts); with a
@@ -89,7 +96,9 @@ export function createLoopState(sumsSize: number): LoopState {
 }
 
 export interface LoopResult {
-  status: 'finished' | 'stopped';
+  status: 'finished' | 'stopped' | 'paused';
+  /** With a step limit: the mean loss of the last batch trained before the pause. */
+  batchLoss?: number;
   /** A callback ended training before `fit.epochs` (status is then 'finished', as Keras's fit returns). */
   earlyStopped?: boolean;
 }
@@ -109,6 +118,10 @@ export async function trainLoop(options: LoopOptions, state: LoopState): Promise
   const guard = options.guard ?? null;
   const callbacks = options.callbacks ?? null;
   const variables = guard ? weightVariables(model) : [];
+  const stepLimit = options.stepLimit ?? null;
+  let batchLoss: number | undefined;
+  const pauseHere = () =>
+    options.shouldPause?.() === true || (stepLimit !== null && state.steps >= stepLimit);
 
   const deviceFailure = (problem: GpuErrorRecord) =>
     new DeviceFailure(gpuFailure(problem, state.steps - (state.checkpoint?.steps ?? 0)));
@@ -194,14 +207,24 @@ export async function trainLoop(options: LoopOptions, state: LoopState): Promise
           lastYield = performance.now();
         }
         if (shouldStop()) return { status: 'stopped' };
+        // Everything a resume needs is in `state` (order, position, sums, history) and the session's RNGs.
+        if (pauseHere()) return { status: 'paused', ...(batchLoss === undefined ? {} : { batchLoss }) };
 
         const size = Math.min(fit.batchSize, train.count - state.seen);
+        // The last step before a step limit reports its own loss: the sums' change across it.
+        const sumsBefore = stepLimit !== null && state.steps + 1 >= stepLimit ? state.sums.clone() : null;
         guarded(() =>
           withSeededMathRandom(options.stepRng, () =>
             trainStep(options, trainable, state.sums, order, state.seen, size),
           ),
         );
         hooks.afterStep();
+        if (sumsBefore) {
+          const change = tf.tidy(() => tf.sub(state.sums, sumsBefore));
+          sumsBefore.dispose();
+          const { values } = await readChecked(change, false).finally(() => change.dispose());
+          batchLoss = values[0] / size;
+        }
         state.steps++;
         state.seen += size;
         state.samples += size;

@@ -11,14 +11,29 @@ export interface TrainerApi {
    * Runs one experiment to the end. Progress arrives through `onEvent` (a comlink proxy); the promise resolves
    * with the outcome and never rejects for a failure a user can cause: that comes back as `failure`.
    */
-  train(spec: ExperimentSpec, onEvent: (event: TrainEvent) => void): Promise<TrainOutcome>;
+  train(
+    spec: ExperimentSpec,
+    onEvent: (event: TrainEvent) => void,
+    limits?: RunLimits,
+  ): Promise<TrainOutcome>;
   /** Asks the running experiment to stop after the current step. */
   stop(): void;
+  /** Asks the running experiment to pause at the next step boundary: it ends `paused` and stays resumable. */
+  pause(): void;
   /**
-   * Continues a run that failed with `resumable: true` (out of memory, refused by the pre-flight estimate)
-   * with `patch` applied: same model, same weights, same optimizer state and history, no rebuild or reload.
+   * Ends a parked run (paused, or failed resumably) as stopped: its history is kept in the outcome, its
+   * tensors are released (the outcome's counts prove it); null when nothing is parked or a run is busy.
    */
-  resume(patch: SettingsPatch, onEvent: (event: TrainEvent) => void): Promise<TrainOutcome>;
+  endParked(): TrainOutcome | null;
+  /**
+   * Continues a run that paused or failed with `resumable: true` (out of memory, refused by the pre-flight
+   * estimate) with `patch` applied: same model, same weights, same optimizer state and history, no rebuild or reload.
+   */
+  resume(
+    patch: SettingsPatch,
+    onEvent: (event: TrainEvent) => void,
+    limits?: RunLimits,
+  ): Promise<TrainOutcome>;
   /** Forgets a resumable run and releases its tensors. */
   discard(): void;
   /**
@@ -246,7 +261,8 @@ export interface RunStats {
 }
 
 export interface TrainOutcome {
-  status: 'finished' | 'stopped' | 'failed';
+  /** `paused`: parked at a step boundary by `pause` or a step limit; `resumable`, and `paused` says where. */
+  status: 'finished' | 'stopped' | 'failed' | 'paused';
   /** One entry per completed epoch; a stopped or failed run keeps the epochs it finished. */
   history: EpochLogs[];
   failure?: TrainFailure;
@@ -261,6 +277,22 @@ export interface TrainOutcome {
   memory?: { estimate: MemoryEstimateView | null; measuredPeakBytes: number | null };
   /** Set when a callback (EarlyStopping, TerminateOnNaN) ended the run before `fit.epochs`; status is 'finished'. */
   earlyStopped?: { callback: CallbackName; epoch: number; reason: string };
+  /** Where a paused run stands (status 'paused'). */
+  paused?: PausePoint;
+}
+
+/** A paused run's position: `epoch` from 1, `step` done in it (0 when paused at an epoch's start). */
+export interface PausePoint {
+  epoch: number;
+  step: number;
+  stepsPerEpoch: number;
+  /** After a single step: that batch's mean loss (read back once; normal steps never read back). */
+  batchLoss?: number;
+}
+
+/** Optional limits for `train` and `resume`: `steps: 1` trains one batch and pauses (Single step). */
+export interface RunLimits {
+  steps?: number;
 }
 
 /** Settings a remedy can change with one click; the run then resumes from its last good step. */

@@ -48,3 +48,16 @@ describe('describePatch', () => {
     expect(describePatch({})).toBe('the same settings');
   });
 });
+
+describe('run control in words', () => {
+  it('says where a paused run stands, that batch’s loss after a single step, and that a pause is coming', () => {
+    const paused = { epoch: 2, step: 14, stepsPerEpoch: 47 };
+    expect(announcement({ ...base, status: 'paused', epoch: 1, paused })).toBe(
+      'Paused at epoch 2, step 14/47',
+    );
+    expect(announcement({ ...base, status: 'paused', paused: { ...paused, batchLoss: 0.51234 } })).toBe(
+      'Paused at epoch 2, step 14/47 — that batch’s loss 0.5123',
+    );
+    expect(announcement({ ...base, status: 'training', pausing: true })).toBe('Pausing after this step…');
+  });
+});

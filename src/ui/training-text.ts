@@ -1,4 +1,4 @@
-import type { EpochLogs, SettingsPatch } from '../experiment/protocol';
+import type { EpochLogs, PausePoint, SettingsPatch } from '../experiment/protocol';
 import type { TrainerStatus } from '../client/trainer-client.svelte';
 
 export interface TrainingView {
@@ -13,6 +13,16 @@ export interface TrainingView {
   resumedAtEpoch?: number;
   /** Set when a callback (EarlyStopping…) ended the run before its planned epochs. */
   earlyStopped?: { callback: string; epoch: number; reason: string } | null;
+  /** Where a paused run stands; `pausing`: a pause was asked and the current step is finishing. */
+  paused?: PausePoint | null;
+  pausing?: boolean;
+}
+
+/** "Paused at epoch 2, step 14/47", with the batch loss after a single step. */
+export function pausedText(at: PausePoint | null | undefined): string {
+  if (!at) return 'Paused.';
+  const batch = at.batchLoss === undefined ? '' : ` — that batch’s loss ${formatLoss(at.batchLoss)}`;
+  return `Paused at epoch ${at.epoch}, step ${at.step}/${at.stepsPerEpoch}${batch}`;
 }
 
 /** A settings patch in words: "batch size 16", "memory budget 2 MB, optimizer SGD". */
@@ -51,6 +61,7 @@ export function announcement(v: TrainingView): string {
     case 'starting':
       return resumed ? `${resumed}.` : `Starting training${on}…`;
     case 'training':
+      if (v.pausing) return 'Pausing after this step…';
       if (resumed && v.epoch === (v.resumedAtEpoch ?? 0)) return `${resumed}.`;
       return v.epoch === 0
         ? `Training${on}: ${v.epochs} epochs, first epoch running.`
@@ -62,6 +73,8 @@ export function announcement(v: TrainingView): string {
         return `${name} at epoch ${e.epoch}: ${e.reason.replace(/\.$/, '')}. Training finished: ${v.epoch} ${v.epoch === 1 ? 'epoch' : 'epochs'}${metrics(last)}`;
       }
       return `Training finished: ${v.epoch} ${v.epoch === 1 ? 'epoch' : 'epochs'}${metrics(last)}`;
+    case 'paused':
+      return pausedText(v.paused);
     case 'stopped':
       return `Training stopped after epoch ${v.epoch} of ${v.epochs}${metrics(last)}`;
     case 'failed':

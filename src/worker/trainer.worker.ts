@@ -4,7 +4,9 @@ import type { BackendName, ExperimentSpec } from '../experiment/spec';
 import type {
   BackendReport,
   DeviceEvent,
+  EpochLogs,
   InitOptions,
+  RunLimits,
   SettingsPatch,
   TrainerApi,
   TrainEvent,
@@ -25,10 +27,14 @@ import type { TrainingSession } from '../engine/session';
 let backend: Promise<BackendReport> | null = null;
 let mnist: Promise<ArrayBuffer> | null = null;
 let stopRequested = false;
+/** Set by `pause`; cleared when a train or resume call arrives (not later, so an early pause is kept). */
+let pauseRequested = false;
 let running = false;
 /** A run that failed resumably (out of memory) keeps its session here until it is resumed or discarded. */
 let parked: TrainingSession | null = null;
 let parkedTensorsBefore = 0;
+/** The parked run's epochs, for the outcome `endParked` returns. */
+let parkedHistory: EpochLogs[] = [];
 /** The session training now, so a device limit from the ledger reaches it mid-run. */
 let current: TrainingSession | null = null;
 let deviceLimit: number | null = null;
@@ -98,18 +104,23 @@ async function runSession(
   session: TrainingSession,
   tensorsBefore: number,
   onEvent: (event: TrainEvent) => void,
+  limits: RunLimits = {},
 ): Promise<TrainOutcome> {
   stopRequested = false;
   current = session;
   await ensureDevice();
   const outcome = await session
-    .run(fireAndForget(onEvent), () => stopRequested)
+    .run(fireAndForget(onEvent), () => stopRequested, {
+      shouldPause: () => pauseRequested,
+      steps: limits.steps,
+    })
     .finally(() => (current = null));
   // A device lost during the run is replaced now, so the parked session can be resumed at once.
   await ensureDevice().catch(() => undefined);
   if (outcome.resumable) {
     parked = session;
     parkedTensorsBefore = tensorsBefore;
+    parkedHistory = outcome.history;
   } else {
     session.dispose();
   }
@@ -119,6 +130,7 @@ async function runSession(
 async function exclusive(work: () => Promise<TrainOutcome>): Promise<TrainOutcome> {
   if (running) return busy();
   running = true;
+  pauseRequested = false;
   try {
     return await work();
   } catch (error) {
@@ -143,7 +155,11 @@ const api: TrainerApi = {
     return backend;
   },
 
-  train(spec: ExperimentSpec, onEvent: (event: TrainEvent) => void): Promise<TrainOutcome> {
+  train(
+    spec: ExperimentSpec,
+    onEvent: (event: TrainEvent) => void,
+    limits?: RunLimits,
+  ): Promise<TrainOutcome> {
     return exclusive(async () => {
       discardParked();
       const tensorsBefore = tf.memory().numTensors;
@@ -161,11 +177,15 @@ const api: TrainerApi = {
         };
       }
       opened.session.setDeviceLimit(deviceLimit);
-      return runSession(opened.session, tensorsBefore, onEvent);
+      return runSession(opened.session, tensorsBefore, onEvent, limits);
     });
   },
 
-  resume(patch: SettingsPatch, onEvent: (event: TrainEvent) => void): Promise<TrainOutcome> {
+  resume(
+    patch: SettingsPatch,
+    onEvent: (event: TrainEvent) => void,
+    limits?: RunLimits,
+  ): Promise<TrainOutcome> {
     return exclusive(async () => {
       const session = parked;
       if (!session) {
@@ -184,7 +204,7 @@ const api: TrainerApi = {
       }
       parked = null;
       session.apply(patch);
-      return runSession(session, parkedTensorsBefore, onEvent);
+      return runSession(session, parkedTensorsBefore, onEvent, limits);
     });
   },
 
@@ -200,6 +220,22 @@ const api: TrainerApi = {
 
   stop(): void {
     stopRequested = true;
+  },
+
+  pause(): void {
+    pauseRequested = true;
+  },
+
+  endParked(): TrainOutcome | null {
+    if (running || !parked) return null;
+    const history = parkedHistory;
+    discardParked();
+    return {
+      status: 'stopped',
+      history,
+      tensorsBefore: parkedTensorsBefore,
+      tensorsAfter: tf.memory().numTensors,
+    };
   },
 
   watchDevice(listener: (event: DeviceEvent) => void): void {
