@@ -18,10 +18,11 @@ import { EngineFailure, toFailure } from './failures';
 import { accuracyFunction, lossFunction } from './losses';
 import type { KerasOptimizer } from './compile/keras-optimizer';
 import { trainingProblems } from './compile/resolve';
-import { MemoryCheckpointStore, type CheckpointStore } from './callbacks/checkpoint-store';
+import { MemoryCheckpointStore, type Checkpoint, type CheckpointStore } from './callbacks/checkpoint-store';
+import { restoreCheckpoint } from './callbacks/tfjs-handle';
 import { lossActivationFindings, optimizerFor, RunCallbacks } from './run-callbacks';
 import { withSeededMathRandom } from './seeded-random';
-import { probeSession, uploadDataset } from './session-parts';
+import { patchedSpec, probeSession, uploadDataset } from './session-parts';
 import { createLoopState, trainLoop, type LoopState, type StepHooks } from './train-loop';
 import { createThrottle } from './throttle';
 import { MemoryTracker } from './memory/tracker';
@@ -40,13 +41,16 @@ export type ModelBuilder = (graph: ModelGraph) => tf.LayersModel;
 export interface SessionOptions {
   /** Makes the guard for each run (tests inject a fake one); defaults to WebGPU error scopes, null elsewhere. */
   guard?: () => DeviceGuard | null;
+  /** Where ModelCheckpoint saves (the worker passes IndexedDB); defaults to memory. */
+  checkpointStore?: CheckpointStore;
+  /** The run's id in that store; defaults to a fresh UUID, unique across reloads. */
+  runId?: string;
 }
 
 /** A run's outcome before the worker adds its tensor counts. */
 export type SessionOutcome = Omit<TrainOutcome, 'tensorsBefore' | 'tensorsAfter'>;
 
 const MB = 1024 * 1024;
-let sessionCount = 0;
 /** Memory events are for a person watching a panel: four a second is plenty. */
 const MEMORY_EVENT_INTERVAL_MS = 250;
 
@@ -60,9 +64,9 @@ export class TrainingSession {
   private readonly tracker: MemoryTracker;
   private readonly model: tf.LayersModel;
   private optimizer: KerasOptimizer;
-  /** ModelCheckpoint's saves (in memory: IndexedDB is not wired yet), under `runId`. */
-  readonly checkpoints: CheckpointStore = new MemoryCheckpointStore();
-  readonly runId = `run-${++sessionCount}`;
+  /** ModelCheckpoint's saves (IndexedDB in the worker, memory by default), under `runId`. */
+  readonly checkpoints: CheckpointStore;
+  readonly runId: string;
   private readonly callbacks: RunCallbacks | null;
   /** Loss ↔ activation warnings, shown once at the start of the first run. */
   private notices: TrainEvent[] = [];
@@ -89,6 +93,8 @@ export class TrainingSession {
     options: SessionOptions,
   ) {
     this.makeGuard = options.guard ?? createStepGuard;
+    this.checkpoints = options.checkpointStore ?? new MemoryCheckpointStore();
+    this.runId = options.runId ?? crypto.randomUUID();
     this.tracker = new MemoryTracker(this.budgetBytes());
     this.tracker.install();
     const owned: tf.Tensor[] = [];
@@ -147,27 +153,9 @@ export class TrainingSession {
    * changing its name drops `compile.optimizerConfig` (its arguments belong to the old one), keeping its rate.
    */
   apply(patch: SettingsPatch): void {
-    const { memory, fit, compile } = this.spec;
-    const current = compile.optimizerConfig?.name ?? compile.optimizer;
-    const changed = patch.optimizer !== undefined && patch.optimizer !== current;
-    const { optimizerConfig, ...rest } = compile;
-    this.spec = {
-      ...this.spec,
-      fit: { ...fit, batchSize: patch.batchSize ?? fit.batchSize },
-      compile: changed
-        ? {
-            ...rest,
-            optimizer: patch.optimizer!,
-            learningRate: optimizerConfig?.learning_rate ?? compile.learningRate,
-          }
-        : compile,
-      memory: {
-        budgetMB: patch.budgetMB ?? memory.budgetMB,
-        allocation: patch.allocation ?? memory.allocation,
-        ignoreEstimate: patch.ignoreEstimate ?? memory.ignoreEstimate,
-      },
-    };
-    if (changed) {
+    const { spec, optimizerChanged } = patchedSpec(this.spec, patch);
+    this.spec = spec;
+    if (optimizerChanged) {
       this.optimizer.dispose();
       this.optimizer = optimizerFor(this.spec);
       this.memoryModel = null;
@@ -240,6 +228,11 @@ export class TrainingSession {
       }
       return this.outcome('failed', toFailure(error, 'train'), false);
     }
+  }
+
+  /** Loads a saved checkpoint's weights (and optimizer slots, when saved) into the model; see tfjs-handle.ts. */
+  loadCheckpoint(checkpoint: Checkpoint): Promise<void> {
+    return restoreCheckpoint(checkpoint, this.model, this.optimizer);
   }
 
   dispose(): void {
