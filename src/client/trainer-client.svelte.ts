@@ -15,6 +15,7 @@ import type { DeviceSeat } from './device-seat';
 import { applyPatch, patchBetween } from './settings-patch';
 import { RunEvents } from './run-events.svelte';
 import { WorkerCrash, defaultFactory, type WorkerFactory, type WorkerHandle } from './worker-handle';
+import { crashFailure, runFailure } from './worker-handle';
 
 export type { WorkerFactory } from './worker-handle';
 
@@ -244,6 +245,17 @@ export class TrainerClient {
     }
   }
 
+  /** The worker's API (started if needed), for the modules beside this one (checkpoints.svelte.ts). */
+  get api(): Comlink.Remote<TrainerApi> {
+    return this.#ensureWorker().api;
+  }
+
+  /** The worker parked a new session restored from a checkpoint: `resume` continues it as `spec`. */
+  adoptRestored(spec: ExperimentSpec): void {
+    this.#reset(spec.fit.epochs);
+    [this.#runSpec, this.#resumable, this.#status] = [spec, true, 'stopped'];
+  }
+
   /** Asks the running experiment to stop after its current step. */
   stop(): void {
     if (!this.busy || !this.#handle) return;
@@ -340,18 +352,7 @@ export class TrainerClient {
     this.#resumable = false;
     this.#runSpec = null;
     this.#device?.release();
-    const crashed = error instanceof WorkerCrash;
-    const message = error instanceof Error ? error.message : String(error);
-    this.#failure = {
-      kind: 'internal',
-      message: crashed ? `The training worker crashed: ${message}` : message,
-      hints: crashed
-        ? [
-            'Your graph and settings are untouched; a fresh worker has been started.',
-            'Try a smaller batch size or model if this keeps happening.',
-          ]
-        : ['Reload the page if training keeps failing this way.'],
-    };
+    this.#failure = runFailure(error);
     this.#status = 'failed';
   }
 
@@ -376,11 +377,7 @@ export class TrainerClient {
       worker.terminate();
       if (!this.busy) {
         this.#device?.release();
-        this.#failure = {
-          kind: 'internal',
-          message: `The training worker crashed: ${message}`,
-          hints: ['Your graph and settings are untouched; a fresh worker has been started.'],
-        };
+        this.#failure = crashFailure(message);
         this.#status = 'failed';
       }
       // Start the replacement now so the backend badge stays truthful; the next train() retries regardless.
