@@ -20,7 +20,7 @@ const view = (key: string, epoch: number): CheckpointView => ({
 function host(restore: (key: string) => RestoreResult) {
   const stored = [view('ckpt-2', 2), view('ckpt-1', 1)];
   const calls = { adopted: [] as ExperimentSpec[], resumed: [] as SettingsPatch[] };
-  const fake: CheckpointHost = {
+  const fake: CheckpointHost & { resumable: boolean } = {
     api: {
       listCheckpoints: async () => [...stored],
       deleteCheckpoint: async (_run, key) =>

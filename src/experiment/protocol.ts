@@ -123,7 +123,7 @@ export type CallbackEventView =
   /** Training stops after this epoch (or, for TerminateOnNaN, after this batch's epoch). */
   | { type: 'stop'; callback: CallbackName; epoch: number; batch?: number; reason: string }
   | { type: 'lr-change'; callback: CallbackName; epoch: number; oldLr: number; newLr: number }
-  /** A checkpoint was saved (in the session's in-memory store) under `key`. */
+  /** A checkpoint was saved (in the session's checkpoint store: IndexedDB in the worker) under `key`. */
   | {
       type: 'checkpoint';
       callback: 'ModelCheckpoint';
