@@ -39,6 +39,9 @@ test('ModelCheckpoint saves are listed, survive a reload, and one restores and t
   await expect(status).toContainText('Training finished', { timeout: 110_000 });
   // The continued run saved its own checkpoints beside the ones it came from.
   await expect(rows).toHaveCount(6);
+  await page.getByRole('tab', { name: 'Memory' }).click();
+  await expect(page.getByTestId('tensor-counts')).toContainText('none leaked');
+  await page.getByRole('tab', { name: 'Checkpoints' }).click();
 
   await page.getByRole('button', { name: 'Delete ckpt-01 (epoch 1)' }).first().click();
   await expect(rows).toHaveCount(5);
