@@ -253,6 +253,17 @@ export class TrainerClient {
     }
   }
 
+  /** The worker's API (started if needed), for the modules beside this one (checkpoints.svelte.ts). */
+  get api(): Comlink.Remote<TrainerApi> {
+    return this.#ensureWorker().api;
+  }
+
+  /** The worker parked a new session restored from a checkpoint: `resume` continues it as `spec`. */
+  adoptRestored(spec: ExperimentSpec): void {
+    this.#reset(spec.fit.epochs);
+    [this.#runSpec, this.#resumable, this.#status] = [spec, true, 'stopped'];
+  }
+
   /** Asks the running experiment to stop after its current step. */
   stop(): void {
     if (!this.busy || !this.#handle) return;

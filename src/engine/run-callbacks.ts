@@ -3,7 +3,7 @@ import type { ExperimentSpec } from '../experiment/spec';
 import type { CallbackEventView, EpochLogs, TrainEvent, TrainOutcome } from '../experiment/protocol';
 import { CallbackList } from './callbacks/callback-list';
 import type { CheckpointStore } from './callbacks/checkpoint-store';
-import { saveCheckpoint } from './callbacks/tfjs-handle';
+import { saveOrExplain } from './callbacks/tfjs-handle';
 import type { CallbackEvent, TrainingHandle } from './callbacks/types';
 import { checkLossActivation, type LossActivationFinding } from './compile/loss-activation';
 import type { KerasOptimizer } from './compile/keras-optimizer';
@@ -128,13 +128,17 @@ export class RunCallbacks {
       },
       epochEnd: async (epoch, logs) => {
         const result = this.list.epochEnd(epoch, logs);
+        // A save the store refuses (storage quota) is a notice, not a failed run.
+        const unsaved = new Map<string, TrainEvent>();
         for (const request of result.saves) {
-          await saveCheckpoint(this.store, this.runId, request, this.model, this.optimizer());
+          const notice = await saveOrExplain(this.store, this.runId, request, this.model, this.optimizer());
+          if (notice) unsaved.set(request.key, notice);
         }
+        const saved = result.events.filter((e) => e.type !== 'checkpoint' || !unsaved.has(e.key));
         const lr = result.logs.learning_rate;
         return {
           logs: lr === undefined ? logs : { ...logs, learning_rate: lr },
-          events: this.forward(result.events),
+          events: [...this.forward(saved), ...unsaved.values()],
           stop: this.list.stopTraining,
         };
       },

@@ -5,13 +5,15 @@ import type { Dataset } from '../data/types';
 import { EngineFailure, toFailure } from './failures';
 import { ResourceExhaustedError } from './memory/oom-error';
 import { oomFailure } from './memory/report';
-import { TrainingSession, type ModelBuilder } from './session';
+import { TrainingSession, type ModelBuilder, type SessionOptions } from './session';
 
 export type { ModelBuilder } from './session';
 
 export interface RunOptions {
   /** Replaces the graph builder (tests); defaults to `buildModel`. */
   build?: ModelBuilder;
+  /** The session's options: where its checkpoints go and under which run id (see session.ts). */
+  session?: SessionOptions;
 }
 
 export type SessionResult =
@@ -34,7 +36,7 @@ export function openSession(spec: ExperimentSpec, dataset: Dataset, options: Run
     };
   }
   try {
-    return { session: TrainingSession.create(parsed.spec, dataset, options.build) };
+    return { session: TrainingSession.create(parsed.spec, dataset, options.build, options.session) };
   } catch (error) {
     if (error instanceof ResourceExhaustedError) {
       return {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentSpec } from '../experiment/spec';
+import type { SettingsPatch } from '../experiment/protocol';
 import type { Dataset } from '../data/types';
 import { createRng, deriveSeed } from '../data/random';
 import { splitDataset } from '../data/split';
@@ -122,6 +123,39 @@ export function memoryStepHooks(
     },
     stepFailed: () => {
       tracker.abortStep();
+    },
+  };
+}
+
+/**
+ * The spec with a remedy's patch applied. A new optimizer name drops `compile.optimizerConfig` (its arguments
+ * belong to the old one), keeping its rate; `optimizerChanged` tells the session to make a fresh optimizer.
+ */
+export function patchedSpec(
+  spec: ExperimentSpec,
+  patch: SettingsPatch,
+): { spec: ExperimentSpec; optimizerChanged: boolean } {
+  const { memory, fit, compile } = spec;
+  const current = compile.optimizerConfig?.name ?? compile.optimizer;
+  const changed = patch.optimizer !== undefined && patch.optimizer !== current;
+  const { optimizerConfig, ...rest } = compile;
+  return {
+    optimizerChanged: changed,
+    spec: {
+      ...spec,
+      fit: { ...fit, batchSize: patch.batchSize ?? fit.batchSize },
+      compile: changed
+        ? {
+            ...rest,
+            optimizer: patch.optimizer!,
+            learningRate: optimizerConfig?.learning_rate ?? compile.learningRate,
+          }
+        : compile,
+      memory: {
+        budgetMB: patch.budgetMB ?? memory.budgetMB,
+        allocation: patch.allocation ?? memory.allocation,
+        ignoreEstimate: patch.ignoreEstimate ?? memory.ignoreEstimate,
+      },
     },
   };
 }

@@ -16,10 +16,11 @@ import { EngineFailure, toFailure } from './failures';
 import { createObjective, type StepObjective } from './objective';
 import type { KerasOptimizer } from './compile/keras-optimizer';
 import { trainingProblems } from './compile/resolve';
-import { MemoryCheckpointStore, type CheckpointStore } from './callbacks/checkpoint-store';
+import { MemoryCheckpointStore, type Checkpoint, type CheckpointStore } from './callbacks/checkpoint-store';
+import { restoreCheckpoint } from './callbacks/tfjs-handle';
 import { lossActivationFindings, optimizerFor, RunCallbacks } from './run-callbacks';
 import { withSeededMathRandom } from './seeded-random';
-import { memoryStepHooks, probeSession, uploadDataset } from './session-parts';
+import { memoryStepHooks, patchedSpec, probeSession, uploadDataset } from './session-parts';
 import { createLoopState, trainLoop, type LoopState } from './train-loop';
 import { loopControl, pausePoint, runStats, sessionRngs, type RunControlOptions } from './run-control';
 import { MemoryTracker } from './memory/tracker';
@@ -38,13 +39,16 @@ export type ModelBuilder = (graph: ModelGraph) => tf.LayersModel;
 export interface SessionOptions {
   /** Makes the guard for each run (tests inject a fake one); defaults to WebGPU error scopes, null elsewhere. */
   guard?: () => DeviceGuard | null;
+  /** Where ModelCheckpoint saves (the worker passes IndexedDB); defaults to memory. */
+  checkpointStore?: CheckpointStore;
+  /** The run's id in that store; defaults to a fresh UUID, unique across reloads. */
+  runId?: string;
 }
 
 /** A run's outcome before the worker adds its tensor counts. */
 export type SessionOutcome = Omit<TrainOutcome, 'tensorsBefore' | 'tensorsAfter'>;
 
 const MB = 1024 * 1024;
-let sessionCount = 0;
 
 /**
  * One experiment's run, kept alive across failures: the model, its weights, the optimizer state, the data on
@@ -56,9 +60,9 @@ export class TrainingSession {
   private readonly tracker: MemoryTracker;
   private readonly model: tf.LayersModel;
   private optimizer: KerasOptimizer;
-  /** ModelCheckpoint's saves (in memory: IndexedDB is not wired yet), under `runId`. */
-  readonly checkpoints: CheckpointStore = new MemoryCheckpointStore();
-  readonly runId = `run-${++sessionCount}`;
+  /** ModelCheckpoint's saves (IndexedDB in the worker, memory by default), under `runId`. */
+  readonly checkpoints: CheckpointStore;
+  readonly runId: string;
   private readonly callbacks: RunCallbacks | null;
   /** Loss ↔ activation warnings, shown once at the start of the first run. */
   private notices: TrainEvent[] = [];
@@ -88,6 +92,8 @@ export class TrainingSession {
     options: SessionOptions,
   ) {
     this.makeGuard = options.guard ?? createStepGuard;
+    this.checkpoints = options.checkpointStore ?? new MemoryCheckpointStore();
+    this.runId = options.runId ?? crypto.randomUUID();
     this.tracker = new MemoryTracker(this.budgetBytes());
     this.tracker.install();
     const owned: tf.Tensor[] = [];
@@ -151,27 +157,9 @@ export class TrainingSession {
    * changing its name drops `compile.optimizerConfig` (its arguments belong to the old one), keeping its rate.
    */
   apply(patch: SettingsPatch): void {
-    const { memory, fit, compile } = this.spec;
-    const current = compile.optimizerConfig?.name ?? compile.optimizer;
-    const changed = patch.optimizer !== undefined && patch.optimizer !== current;
-    const { optimizerConfig, ...rest } = compile;
-    this.spec = {
-      ...this.spec,
-      fit: { ...fit, batchSize: patch.batchSize ?? fit.batchSize },
-      compile: changed
-        ? {
-            ...rest,
-            optimizer: patch.optimizer!,
-            learningRate: optimizerConfig?.learning_rate ?? compile.learningRate,
-          }
-        : compile,
-      memory: {
-        budgetMB: patch.budgetMB ?? memory.budgetMB,
-        allocation: patch.allocation ?? memory.allocation,
-        ignoreEstimate: patch.ignoreEstimate ?? memory.ignoreEstimate,
-      },
-    };
-    if (changed) {
+    const { spec, optimizerChanged } = patchedSpec(this.spec, patch);
+    this.spec = spec;
+    if (optimizerChanged) {
       this.optimizer.dispose();
       this.optimizer = optimizerFor(this.spec);
       this.memoryModel = null;
@@ -263,6 +251,11 @@ export class TrainingSession {
       }
       return this.outcome('failed', toFailure(error, 'train'), false);
     }
+  }
+
+  /** Loads a saved checkpoint's weights (and optimizer slots, when saved) into the model; see tfjs-handle.ts. */
+  loadCheckpoint(checkpoint: Checkpoint): Promise<void> {
+    return restoreCheckpoint(checkpoint, this.model, this.optimizer);
   }
 
   dispose(): void {

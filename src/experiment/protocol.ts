@@ -53,7 +53,37 @@ export interface TrainerApi {
    * real loss.
    */
   debugLoseDevice(): Promise<boolean>;
+  /** Every kept checkpoint (IndexedDB: all runs and experiments, across reloads), newest first. */
+  listCheckpoints(): Promise<CheckpointView[]>;
+  deleteCheckpoint(runId: string, key: string): Promise<void>;
+  /**
+   * Loads a checkpoint's weights (and optimizer slots, unless saved weights-only) into the parked session of
+   * its run, so Resume continues from them; with no such session (after a reload, or the run was disposed)
+   * it builds one from the run's stored spec, loads the checkpoint and parks it. Never rejects.
+   */
+  restoreCheckpoint(runId: string, key: string): Promise<RestoreResult>;
 }
+
+/** A kept ModelCheckpoint save, as the Checkpoints panel lists it. `savedAt` is in ms since the epoch. */
+export interface CheckpointView {
+  runId: string;
+  experiment: string;
+  key: string;
+  epoch: number;
+  monitor: string;
+  value: number | null;
+  weightsOnly: boolean;
+  savedAt: number;
+  bytes: number;
+}
+
+/**
+ * A restored checkpoint: `parked` when it went into the run's own parked session (its history stays), `new`
+ * when a session was built from `spec` for it (it trains `spec.fit.epochs` more epochs from the checkpoint).
+ */
+export type RestoreResult =
+  | { ok: true; into: 'parked' | 'new'; spec: ExperimentSpec; key: string; epoch: number }
+  | { ok: false; failure: TrainFailure };
 
 export interface InitOptions {
   /**
@@ -114,7 +144,7 @@ export type CallbackEventView =
   /** Training stops after this epoch (or, for TerminateOnNaN, after this batch's epoch). */
   | { type: 'stop'; callback: CallbackName; epoch: number; batch?: number; reason: string }
   | { type: 'lr-change'; callback: CallbackName; epoch: number; oldLr: number; newLr: number }
-  /** A checkpoint was saved (in the session's in-memory store) under `key`. */
+  /** A checkpoint was saved (in the session's checkpoint store: IndexedDB in the worker) under `key`. */
   | {
       type: 'checkpoint';
       callback: 'ModelCheckpoint';

@@ -30,7 +30,7 @@ export class UiState {
   query = $state('');
   showKerasText = $state(false);
   /** Which results tab is shown under the train bar. */
-  resultsTab = $state<'curves' | 'memory' | 'device'>('curves');
+  resultsTab = $state<'curves' | 'memory' | 'device' | 'checkpoints'>('curves');
 
   readonly paletteGroups = $derived.by(() => {
     const q = this.query.trim().toLowerCase();

@@ -6,6 +6,7 @@ import type {
   DeviceEvent,
   EpochLogs,
   InitOptions,
+  RestoreResult,
   RunLimits,
   SettingsPatch,
   TrainerApi,
@@ -18,7 +19,9 @@ import { gpuFailure, type GpuErrorRecord } from '../engine/device/device-failure
 import { deviceIsLost, loseDevice, onDeviceTrouble, restartWebGpu } from '../engine/device/webgpu';
 import { toFailure } from '../engine/failures';
 import { openSession } from '../engine/run-experiment';
-import type { TrainingSession } from '../engine/session';
+import type { SessionOptions, TrainingSession } from '../engine/session';
+import { IdbCheckpointStore } from '../engine/callbacks/idb-checkpoint-store';
+import { checkpointedRun, restoreCheckpointInto } from '../engine/checkpoint-restore';
 
 /**
  * The trainer worker: a thin comlink face over the engine. It owns three bits of state: the backend report,
@@ -40,6 +43,8 @@ let current: TrainingSession | null = null;
 let deviceLimit: number | null = null;
 let initOptions: InitOptions = {};
 let deviceListener: ((event: DeviceEvent) => void) | null = null;
+/** ModelCheckpoint's saves, kept in IndexedDB across reloads (see checkpoint-restore.ts). */
+const checkpoints = new IdbCheckpointStore();
 
 /**
  * GPU trouble between runs goes to the page as an event; during a run the run's guard reports it in the
@@ -148,7 +153,7 @@ async function exclusive(work: () => Promise<TrainOutcome>): Promise<TrainOutcom
   }
 }
 
-const api: TrainerApi = {
+const api: Omit<TrainerApi, keyof typeof checkpointApi> = {
   init(preference: BackendName, options: InitOptions = {}): Promise<BackendReport> {
     initOptions = options;
     backend = selectBackend(preference, { deviceLimits: options.deviceLimits });
@@ -166,7 +171,7 @@ const api: TrainerApi = {
       await (backend ??= selectBackend(spec.backend));
       await ensureDevice();
       const dataset = await loadDataset(spec.data, spec.seed, fetchMnist);
-      const opened = openSession(spec, dataset);
+      const opened = openSession(spec, dataset, { session: await checkpointedRun(checkpoints, spec) });
       if (!opened.session) {
         return {
           status: 'failed',
@@ -248,4 +253,43 @@ const api: TrainerApi = {
   },
 };
 
-Comlink.expose(api);
+/** Opens a session for a stored spec on the worker's backend, as `train` does, without running it. */
+async function openStored(spec: ExperimentSpec, options: SessionOptions) {
+  await (backend ??= selectBackend(spec.backend));
+  await ensureDevice();
+  const dataset = await loadDataset(spec.data, spec.seed, fetchMnist);
+  return openSession(spec, dataset, { session: options });
+}
+
+/** Restores a checkpoint and parks the session it went into (see TrainerApi.restoreCheckpoint). */
+async function restore(runId: string, key: string): Promise<RestoreResult> {
+  if (running) {
+    const message = 'Stop the running experiment before restoring a checkpoint.';
+    return { ok: false, failure: { kind: 'spec', message, hints: [] } };
+  }
+  running = true;
+  try {
+    const tensorsBefore = tf.memory().numTensors;
+    const restored = await restoreCheckpointInto(checkpoints, runId, key, parked, openStored);
+    if (!restored.ok) return restored;
+    if (restored.session !== parked) {
+      // The parked run's tensors were counted in `tensorsBefore`: the new run's baseline leaves them out.
+      const withOld = tf.memory().numTensors;
+      discardParked();
+      parked = restored.session;
+      parkedTensorsBefore = tensorsBefore - (withOld - tf.memory().numTensors);
+      parked.setDeviceLimit(deviceLimit);
+    }
+    return restored.result;
+  } finally {
+    running = false;
+  }
+}
+
+const checkpointApi: Pick<TrainerApi, 'listCheckpoints' | 'deleteCheckpoint' | 'restoreCheckpoint'> = {
+  listCheckpoints: () => checkpoints.listAll(),
+  deleteCheckpoint: (runId, key) => checkpoints.delete(runId, key),
+  restoreCheckpoint: restore,
+};
+
+Comlink.expose({ ...api, ...checkpointApi });

@@ -41,11 +41,35 @@ export interface CheckpointStore {
   delete(runId: string, key: string): Promise<void>;
 }
 
+/**
+ * A run whose checkpoints are kept: enough to rebuild its session after a reload. `spec` is the experiment's
+ * JSON, parsed again on restore, so a spec saved by an older Kiln is validated like an imported file.
+ */
+export interface RunRecord {
+  id: string;
+  experiment: string;
+  spec: string;
+  startedAt: number;
+}
+
+/** A checkpoint as the Checkpoints panel lists it: its metadata and the experiment it belongs to. */
+export interface CheckpointEntry extends CheckpointMeta {
+  experiment: string;
+}
+
+/** A store that outlives the page (IndexedDB): checkpoints of every run, and the runs themselves. */
+export interface CheckpointLibrary extends CheckpointStore {
+  putRun(run: RunRecord): Promise<void>;
+  getRun(id: string): Promise<RunRecord | null>;
+  /** Every run's checkpoints, newest first. */
+  listAll(): Promise<CheckpointEntry[]>;
+}
+
 export function checkpointBytes(weights: StoredWeight[], optimizer: StoredWeight[] = []): number {
   return [...weights, ...optimizer].reduce((n, w) => n + w.data.byteLength, 0);
 }
 
-function metaOf(checkpoint: Checkpoint): CheckpointMeta {
+export function metaOf(checkpoint: Checkpoint): CheckpointMeta {
   const { key, runId, epoch, monitor, value, weightsOnly, savedAt, bytes } = checkpoint;
   return { key, runId, epoch, monitor, value, weightsOnly, savedAt, bytes };
 }

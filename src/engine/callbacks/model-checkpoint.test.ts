@@ -101,4 +101,74 @@ describe('checkpoint storage', () => {
     model.dispose();
     x.dispose();
   });
+
+  it('restores the optimizer slots into a rebuilt model, whose variables tfjs named differently', async () => {
+    const build = () => {
+      const input = tf.input({ shape: [2] });
+      const dense = tf.layers.dense({ units: 1, name: 'out' });
+      return tf.model({ inputs: input, outputs: dense.apply(input) as tf.SymbolicTensor });
+    };
+    const x = tf.tensor2d([[1, 2]]);
+    const [model, optimizer] = [build(), makeOptimizer({ name: 'adam', learning_rate: 0.1 })];
+    optimizer.minimize(() => tf.sum(model.apply(x) as tf.Scalar) as tf.Scalar);
+    const store = new MemoryCheckpointStore();
+    const request = { epoch: 1, key: 'k', monitor: 'loss', value: 1, weightsOnly: false };
+    const saved = await saveCheckpoint(store, 'run', request, model, optimizer);
+    expect(saved.optimizer?.map((w) => w.name)).toEqual([
+      'iter',
+      'out/kernel/m',
+      'out/kernel/v',
+      'out/bias/m',
+      'out/bias/v',
+    ]);
+    const [again, fresh] = [build(), makeOptimizer({ name: 'adam', learning_rate: 0.1 })];
+    expect(again.weights[0].name).not.toBe(model.weights[0].name);
+    await restoreCheckpoint(saved, again, fresh);
+    const slots = async (o: typeof fresh) => {
+      const named = await o.getWeights();
+      const values = named.map((n) => Array.from(n.tensor.dataSync()));
+      tf.dispose(named[0].tensor);
+      return values;
+    };
+    expect(fresh.iterations).toBe(1);
+    expect(await slots(fresh)).toEqual(await slots(optimizer));
+    tf.dispose([x]);
+    [optimizer, fresh].forEach((o) => o.dispose());
+    [model, again].forEach((m) => m.dispose());
+  });
+
+  it('refuses a checkpoint of another graph and leaves the weights as they were', async () => {
+    const input = tf.input({ shape: [2] });
+    const model = tf.model({
+      inputs: input,
+      outputs: tf.layers.dense({ units: 2, name: 'head' }).apply(input) as tf.SymbolicTensor,
+    });
+    const before = model.getWeights().map((w) => Array.from(w.dataSync()));
+    const checkpoint = {
+      key: 'old',
+      runId: 'r',
+      epoch: 3,
+      monitor: 'loss',
+      value: 1,
+      weightsOnly: true,
+      savedAt: 0,
+      bytes: 0,
+      weights: [
+        { name: 'head/kernel', shape: [2, 3], dtype: 'float32' as const, data: new Float32Array(6) },
+        { name: 'gone/bias', shape: [3], dtype: 'float32' as const, data: new Float32Array(3) },
+      ],
+    };
+    await expect(restoreCheckpoint(checkpoint, model)).rejects.toThrow(
+      'Checkpoint "old" (epoch 3) does not fit this model: the graph changed since it was saved.',
+    );
+    await restoreCheckpoint(checkpoint, model).catch((error: { hints: string[] }) =>
+      expect(error.hints).toEqual([
+        'head/kernel was saved as [2, 3]; the model has [2, 2].',
+        'head/bias [2] is not in the checkpoint.',
+        'gone/bias is in the checkpoint but not in the model.',
+      ]),
+    );
+    expect(model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(before);
+    model.dispose();
+  });
 });

@@ -1,0 +1,167 @@
+import 'fake-indexeddb/auto';
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { makeBlobs } from '../data/blobs';
+import type { ExperimentSpec } from '../experiment/spec';
+import type { TrainEvent } from '../experiment/protocol';
+import { buildModel } from './build-model';
+import type { Checkpoint } from './callbacks/checkpoint-store';
+import { IdbCheckpointStore } from './callbacks/idb-checkpoint-store';
+import { checkpointedRun, restoreCheckpointInto } from './checkpoint-restore';
+import { openSession } from './run-experiment';
+import type { SessionOptions, TrainingSession } from './session';
+import { blobsSpec, recorder, withNodeConfig } from './testing';
+
+let tensorsAtStart = 0;
+let dbCount = 0;
+let library: IdbCheckpointStore;
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+beforeEach(() => {
+  tensorsAtStart = tf.memory().numTensors;
+  library = new IdbCheckpointStore(`restore-${++dbCount}`);
+});
+afterEach(async () => {
+  await library.close();
+  expect(tf.memory().numTensors).toBe(tensorsAtStart);
+});
+
+const blobs = makeBlobs(256, 7);
+const never = () => false;
+/** The models the sessions built, newest last, so a test can read the weights a restore put in. */
+const built: tf.LayersModel[] = [];
+
+function open(spec: ExperimentSpec, session: SessionOptions) {
+  const build = (graph: ExperimentSpec['graph']) => {
+    const model = buildModel(graph);
+    built.push(model);
+    return model;
+  };
+  return Promise.resolve(openSession(spec, blobs, { build, session }));
+}
+
+function checkpointSpec(filepath: string, epochs = 4): ExperimentSpec {
+  const spec = blobsSpec({
+    epochs,
+    callbacks: [{ name: 'ModelCheckpoint', monitor: 'loss', save_best_only: true, filepath }],
+  });
+  return { ...spec, name: 'blobs with checkpoints' };
+}
+
+function weightsOf(model: tf.LayersModel): number[][] {
+  return model.weights.map((w) => Array.from(w.read().dataSync()));
+}
+
+function savedWeights(checkpoint: Checkpoint): number[][] {
+  return checkpoint.weights.map((w) => Array.from(w.data));
+}
+
+/** Trains `spec` in a session on the library; returns the open session and its events. */
+async function trained(spec: ExperimentSpec): Promise<{ session: TrainingSession; events: TrainEvent[] }> {
+  const opened = await open(spec, await checkpointedRun(library, spec));
+  const { events, onEvent } = recorder();
+  const outcome = await opened.session!.run(onEvent, never);
+  expect(outcome.status).toBe('finished');
+  return { session: opened.session!, events };
+}
+
+describe('restoring ModelCheckpoint saves from IndexedDB', () => {
+  it('rebuilds a disposed run from its stored spec with the saved weights, and training continues', async () => {
+    const spec = checkpointSpec('ckpt-{epoch}');
+    const { session, events } = await trained(spec);
+    const runId = session.runId;
+    const firstLoss = (events.find((e) => e.type === 'epoch') as { logs: { loss: number } }).logs.loss;
+    session.dispose();
+
+    const listed = await library.listAll();
+    expect(listed.length).toBeGreaterThan(1);
+    expect(listed.every((c) => c.experiment === 'blobs with checkpoints' && c.runId === runId)).toBe(true);
+    const older = listed.at(-1)!; // the earliest save, so the restore is not just the final weights
+    const checkpoint = (await library.get(runId, older.key))!;
+
+    const restored = await restoreCheckpointInto(library, runId, older.key, null, open);
+    expect(restored.ok).toBe(true);
+    if (!restored.ok) return;
+    expect(restored.result).toMatchObject({ into: 'new', key: older.key, epoch: older.epoch });
+    expect(restored.result.spec.name).toBe('blobs with checkpoints');
+    const next = restored.session;
+    try {
+      expect(next.runId).not.toBe(runId);
+      expect(weightsOf(built.at(-1)!)).toEqual(savedWeights(checkpoint));
+      const { events: more, onEvent } = recorder();
+      const outcome = await next.run(onEvent, never);
+      expect(outcome.status).toBe('finished');
+      expect(outcome.history).toHaveLength(4);
+      // It starts from trained weights, not from the initialisation the first run started from.
+      expect(outcome.history[0].loss).toBeLessThan(firstLoss);
+      expect(more.some((e) => e.type === 'callback' && e.event.type === 'checkpoint')).toBe(true);
+      // The continued run saves under its own id: the checkpoints it came from are still there.
+      expect((await library.list(runId)).map((c) => c.key)).toEqual(listed.map((c) => c.key));
+      expect((await library.list(next.runId)).length).toBeGreaterThan(0);
+    } finally {
+      next.dispose();
+    }
+  });
+
+  it('loads an earlier checkpoint into the parked session of its run, which then trains on', async () => {
+    const spec = checkpointSpec('ckpt-{epoch}', 3);
+    const { session } = await trained(spec);
+    try {
+      const model = built.at(-1)!;
+      const first = (await library.list(session.runId)).at(-1)!;
+      const checkpoint = (await library.get(session.runId, first.key))!;
+      expect(weightsOf(model)).not.toEqual(savedWeights(checkpoint));
+      const restored = await restoreCheckpointInto(library, session.runId, first.key, session, open);
+      expect(restored.ok && restored.result.into).toBe('parked');
+      expect(restored.ok && restored.session).toBe(session);
+      expect(weightsOf(model)).toEqual(savedWeights(checkpoint));
+      const outcome = await session.run(() => undefined, never);
+      expect(outcome.status).toBe('finished');
+    } finally {
+      session.dispose();
+    }
+  });
+
+  it('refuses a checkpoint whose graph changed, naming the weights, and leaks nothing', async () => {
+    const spec = checkpointSpec('checkpoint', 2);
+    const { session } = await trained(spec);
+    const runId = session.runId;
+    session.dispose();
+    const wider = { ...spec, graph: withNodeConfig(spec.graph, 'dense', { units: 8 }) };
+    await library.putRun({ id: runId, experiment: spec.name, spec: JSON.stringify(wider), startedAt: 0 });
+    const restored = await restoreCheckpointInto(library, runId, 'checkpoint', null, open);
+    expect(restored.ok).toBe(false);
+    if (restored.ok) return;
+    expect(restored.failure.kind).toBe('graph');
+    expect(restored.failure.message).toMatch(/does not fit this model: the graph changed/);
+    expect(restored.failure.hints).toContain('dense/kernel was saved as [2, 16]; the model has [2, 8].');
+  });
+
+  it('says a checkpoint is gone when it was deleted', async () => {
+    const restored = await restoreCheckpointInto(library, 'no-run', 'checkpoint', null, open);
+    expect(restored.ok).toBe(false);
+    expect(!restored.ok && restored.failure.message).toMatch(/is gone/);
+  });
+
+  it('a full storage quota is a notice with the size, and the run still finishes', async () => {
+    const full = Object.assign(Object.create(library) as IdbCheckpointStore, {
+      put: () => Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError')),
+    });
+    const spec = checkpointSpec('checkpoint', 2);
+    const opened = await open(spec, { checkpointStore: full });
+    const { events, onEvent } = recorder();
+    try {
+      const outcome = await opened.session!.run(onEvent, never);
+      expect(outcome.status).toBe('finished');
+      expect(outcome.history).toHaveLength(2);
+      const notices = events.filter((e) => e.type === 'notice');
+      expect(notices[0]?.message).toMatch(
+        /^Checkpoint "checkpoint" \(epoch 1, [\d.]+ KB\) was not saved: .*QuotaExceededError/,
+      );
+      expect(events.some((e) => e.type === 'callback' && e.event.type === 'checkpoint')).toBe(false);
+    } finally {
+      opened.session!.dispose();
+    }
+  });
+});
