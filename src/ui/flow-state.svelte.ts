@@ -81,8 +81,8 @@ export class FlowState {
   sync(): void {
     const { graph, analysis, errorsByNode, selectedId } = this.#store();
     const [prevNodes, prevEdges] = untrack(() => [this.#nodes, this.#edges] as const);
-    const old = new Map(prevNodes.map((n) => [n.id, n]));
-    const oldEdges = new Map(prevEdges.map((e) => [e.id, e]));
+    const old: Record<string, LayerFlowNode> = Object.fromEntries(prevNodes.map((n) => [n.id, n]));
+    const oldEdges: Record<string, Edge> = Object.fromEntries(prevEdges.map((e) => [e.id, e]));
     const storeSelects = selectedId !== this.#lastSelected;
     this.#lastSelected = selectedId;
     const used: Record<string, number> = {};
@@ -97,7 +97,7 @@ export class FlowState {
       const max = spec?.inputs.max ?? 1;
       const slots = Math.min(max, Math.max(min, (used[n.id] ?? 0) + (max > min ? 1 : 0)));
       const p = analysis.params[n.id];
-      const prev = old.get(n.id);
+      const prev = old[n.id];
       const data: LayerNodeData = {
         name: n.name,
         className: n.className,
@@ -127,7 +127,7 @@ export class FlowState {
       } satisfies LayerFlowNode;
     });
     const edges = graph.edges.map((e) => {
-      const prev = oldEdges.get(e.id);
+      const prev = oldEdges[e.id];
       const edge: Edge = {
         selected: prev?.selected ?? false,
         ariaLabel: `Connection from ${nameOf[e.source]} to ${nameOf[e.target]}`,
