@@ -53,7 +53,8 @@ export class ExperimentStore {
   #notice = $state.raw<Notice | null>(null);
   #noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
-  readonly analysis = $derived(ops.analyze(this.#graph));
+  readonly #analyze = ops.analyzer();
+  readonly analysis = $derived(this.#analyze(this.#graph));
   readonly summary = $derived(ops.summaryTable(this.#graph, this.analysis));
   readonly kerasSummary = $derived(ops.kerasSummary(this.#graph, this.#name));
 

@@ -19,7 +19,31 @@ export type Analysis = GraphAnalysis;
 export const listLayerSpecs = (): readonly LayerSpec[] => g.listLayerSpecs();
 export const getLayerSpec = (className: string): LayerSpec | undefined => g.getLayerSpec(className);
 export const formatShape = (shape: Shape | undefined): string => (shape ? g.formatShape(shape) : '?');
-export const analyze = (graph: ModelGraph): Analysis => g.analyzeGraph(graph);
+/**
+ * Shape inference that skips graphs differing from the previous one only in node positions (a drag that
+ * ends, an arrow-key move, a layout): inference does not read positions, so the previous analysis is returned
+ * as is, and everything derived from it (errors per node, the canvas's node data) stays unchanged.
+ */
+export function analyzer(): (graph: ModelGraph) => Analysis {
+  let last: { graph: ModelGraph; analysis: Analysis } | null = null;
+  return (graph) => {
+    const analysis = last && onlyPositionsDiffer(last.graph, graph) ? last.analysis : g.analyzeGraph(graph);
+    last = { graph, analysis };
+    return analysis;
+  };
+}
+
+function onlyPositionsDiffer(a: ModelGraph, b: ModelGraph): boolean {
+  if (a.edges !== b.edges || a.nodes.length !== b.nodes.length) return false;
+  return a.nodes.every((n, i) => {
+    const m = b.nodes[i];
+    if (n === m) return true;
+    const keys = Object.keys(n) as (keyof GraphNode)[];
+    return (
+      keys.length === Object.keys(m).length && keys.every((key) => key === 'position' || n[key] === m[key])
+    );
+  });
+}
 export const summaryTable = (graph: ModelGraph, analysis?: Analysis): SummaryTable =>
   g.summaryRows(graph, analysis);
 export const kerasSummary = (graph: ModelGraph, name: string): string => g.summary(graph, name);

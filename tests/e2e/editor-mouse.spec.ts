@@ -113,3 +113,26 @@ test('builds the multimodal model from an empty canvas with the mouse', async ({
   await expect(totals).toContainText('7,905');
   expect(problems.errors).toEqual([]);
 });
+
+test('dragging an unselected layer moves it and selects it when dropped', async ({ page, problems }) => {
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto('/?experiment=blobs');
+  const node = page.locator('.svelte-flow__node', { has: layerNode(page, 'dense_1') });
+  const before = await center(node.locator('.class'));
+  await page.mouse.move(before.x, before.y);
+  await page.mouse.down();
+  await page.mouse.move(before.x + 60, before.y + 40, { steps: 8 });
+  // xyflow highlights the node as the drag starts; the store takes the selection on release.
+  await expect(layerNode(page, 'dense_1')).toHaveClass(/selected/);
+  await page.mouse.up();
+
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('dense_1');
+  await expect(page.locator('[data-testid="layer-node"].selected')).toHaveCount(1);
+  const after = await center(node.locator('.class'));
+  expect(after.x - before.x).toBeGreaterThan(40);
+  expect(after.y - before.y).toBeGreaterThan(25);
+  // The move is in the graph, so it is an undo step.
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect.poll(async () => (await center(node.locator('.class'))).x).toBeCloseTo(before.x, 0);
+  expect(problems.errors).toEqual([]);
+});
