@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { BackendName, ExperimentSpec } from '../experiment/spec';
+import type { BackendChoice, ExperimentSpec } from '../experiment/spec';
 import type {
   BackendReport,
   EpochLogs,
@@ -51,7 +51,7 @@ export class TrainerClient {
 
   #factory: WorkerFactory;
   #handle: WorkerHandle | null = null;
-  #preference: BackendName = 'webgpu';
+  #preference: BackendChoice = 'webgpu';
   /** Crashes since the last successful init; a worker that cannot even start is not restarted forever. */
   #crashStreak = 0;
   #device: DeviceSeat | null = null;
@@ -150,11 +150,12 @@ export class TrainerClient {
     void this.#handle?.api.setDeviceLimit(bytes);
   }
 
-  /** Starts the worker (if needed) and asks it which backend runs. */
-  init(preference: BackendName): Promise<BackendReport> {
+  /** Starts the worker (if needed) and asks it which backend runs; a new choice asks again. */
+  init(preference: BackendChoice): Promise<BackendReport> {
+    const changed = preference !== this.#preference;
     this.#preference = preference;
     const handle = this.#ensureWorker();
-    if (!handle.backend) {
+    if (!handle.backend || changed) {
       handle.backend = Promise.race([handle.api.init(preference), handle.crashed]).then((report) => {
         if (this.#handle === handle) this.#backend = report;
         this.#crashStreak = 0;
@@ -214,7 +215,7 @@ export class TrainerClient {
   }
 
   async #run(
-    backend: BackendName,
+    backend: BackendChoice,
     call: (api: Comlink.Remote<TrainerApi>, onEvent: (event: TrainEvent) => void) => Promise<TrainOutcome>,
   ): Promise<TrainOutcome | null> {
     this.#status = 'starting';
@@ -283,6 +284,9 @@ export class TrainerClient {
         if (this.#backend && this.#backend.backend !== event.backend) {
           this.#backend = { ...this.#backend, backend: event.backend };
         }
+        break;
+      case 'backend':
+        this.#backend = event.report;
         break;
       case 'progress':
         this.#status = 'training';

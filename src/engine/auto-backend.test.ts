@@ -22,7 +22,11 @@ function cnnSpec(): ExperimentSpec {
   let graph = withNodeConfig(smallCnnGraph(), 'input_layer', { batch_shape: [null, 8, 8, 1] });
   graph = withNodeConfig(graph, 'conv2d', { filters: 4 });
   graph = withNodeConfig(graph, 'conv2d_1', { filters: 4, kernel_size: [1, 1] });
-  return { ...blobsSpec({ batchSize: 4 }), graph, data: { dataset: 'mnist', samples: 8, validationSplit: 0 } };
+  return {
+    ...blobsSpec({ batchSize: 4 }),
+    graph,
+    data: { dataset: 'mnist', samples: 8, validationSplit: 0 },
+  };
 }
 
 function digits(count: number): Dataset {
@@ -81,15 +85,22 @@ describe('autoSelectBackend', () => {
     expect(tf.memory().numTensors).toBe(before);
     const [cpu, wasm] = report.auto!.trials;
     expect(cpu.status).toBe('measured');
-    expect(wasm.status === 'skipped' && wasm.reason).toMatch(/warm-up step took \d+ ms, over the cutoff .*CPU's/);
+    expect(wasm.status === 'skipped' && wasm.reason).toMatch(
+      /warm-up step took \d+ ms, over the cutoff .*CPU's/,
+    );
     expect(report.backend).toBe('cpu');
   });
 
   it('skips a backend that does not start, with the reason it gave', async () => {
     vi.stubGlobal('navigator', {});
-    const report = await autoSelectBackend(blobsSpec(), makeBlobs(64, 1), { order: ['webgpu', 'cpu'], budget: quick });
+    const report = await autoSelectBackend(blobsSpec(), makeBlobs(64, 1), {
+      order: ['webgpu', 'cpu'],
+      budget: quick,
+    });
     expect(report.auto!.trials[0]).toMatchObject({ backend: 'webgpu', status: 'skipped' });
-    expect(report.auto!.trials[0].status === 'skipped' && report.auto!.trials[0].reason).toMatch(/navigator\.gpu/);
+    expect(report.auto!.trials[0].status === 'skipped' && report.auto!.trials[0].reason).toMatch(
+      /navigator\.gpu/,
+    );
     expect(report.backend).toBe('cpu');
   });
 });

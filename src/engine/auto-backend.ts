@@ -52,7 +52,8 @@ export async function autoSelectBackend(
     throw new Error(`No backend could run a training step of this model. ${reasons}`);
   }
   const chosen = await start(pick.picked);
-  if (!chosen.ok) throw new Error(`The fastest backend (${pick.picked}) did not start again: ${chosen.reason}`);
+  if (!chosen.ok)
+    throw new Error(`The fastest backend (${pick.picked}) did not start again: ${chosen.reason}`);
   return {
     backend: pick.picked,
     fallbackReason: '',
@@ -106,7 +107,12 @@ async function trial(
     // A kernel the CPU profile did not list (a backend-specific path) still fails here, by name.
     const kernel = kernelFromError(error);
     if (kernel) {
-      return { backend, status: 'skipped', reason: kernelGapReason(backend, [kernel]), missingKernels: [kernel] };
+      return {
+        backend,
+        status: 'skipped',
+        reason: kernelGapReason(backend, [kernel]),
+        missingKernels: [kernel],
+      };
     }
     const message = error instanceof Error ? error.message : String(error);
     return { backend, status: 'skipped', reason: `its trial training step failed: ${message}` };

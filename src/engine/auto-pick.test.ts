@@ -29,14 +29,16 @@ describe('kernel gaps', () => {
   });
 
   it("reads the kernel's name from tfjs's not-registered error and nothing else", () => {
-    expect(kernelFromError(new Error("Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'"))).toBe(
-      'Conv2DBackpropFilter',
-    );
+    expect(
+      kernelFromError(new Error("Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'")),
+    ).toBe('Conv2DBackpropFilter');
     expect(kernelFromError(new Error('Out of memory'))).toBeNull();
   });
 
   it('names the backend and every missing kernel in the reason', () => {
-    expect(kernelGapReason('wasm', ['Conv2DBackpropFilter'])).toMatch(/WASM backend has no Conv2DBackpropFilter kernel/);
+    expect(kernelGapReason('wasm', ['Conv2DBackpropFilter'])).toMatch(
+      /WASM backend has no Conv2DBackpropFilter kernel/,
+    );
     expect(kernelGapReason('wasm', ['A', 'B'])).toContain('A, B');
   });
 });

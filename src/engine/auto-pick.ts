@@ -53,7 +53,8 @@ export function pickFastest(trials: readonly BackendTrialView[]): Pick | null {
   const rate = `${formatRate(best.samplesPerSecond)} samples/s`;
   const skipped = trials.length - measured.length;
   const others = skipped > 0 ? `; ${skipped} skipped` : '';
-  if (!next) return { picked: best.backend, reason: `${label} (${rate}) is the only backend measured${others}.` };
+  if (!next)
+    return { picked: best.backend, reason: `${label} (${rate}) is the only backend measured${others}.` };
   const ratio = best.samplesPerSecond / next.samplesPerSecond;
   return {
     picked: best.backend,

@@ -77,7 +77,10 @@ export async function timeTrainingStep(
     if (warmupMs > warmupCutoffMs) return { abandoned: true, warmupMs };
     const times: number[] = [];
     const started = performance.now();
-    while (times.length < budget.maxSteps && (times.length === 0 || performance.now() - started < budget.budgetMs)) {
+    while (
+      times.length < budget.maxSteps &&
+      (times.length === 0 || performance.now() - started < budget.budgetMs)
+    ) {
       const t0 = performance.now();
       await step.run();
       times.push(performance.now() - t0);
@@ -135,7 +138,10 @@ function prepareStep(spec: ExperimentSpec, dataset: Dataset, batchSize: number):
       count: batchSize,
     };
     const order = track(owned, tf.range(0, batchSize, 1, 'int32') as tf.Tensor1D);
-    const sums = track(owned, tf.tidy(() => tf.variable(tf.zeros([2]), false)));
+    const sums = track(
+      owned,
+      tf.tidy(() => tf.variable(tf.zeros([2]), false)),
+    );
     const trainable = built.trainableWeights.map((weight) => weight.read() as tf.Variable);
     const loss = lossFunction(spec.compile.loss);
     const accuracy = accuracyFunction(spec.compile.loss, dataset.classNames.length);
@@ -145,7 +151,14 @@ function prepareStep(spec: ExperimentSpec, dataset: Dataset, batchSize: number):
     return {
       async run() {
         withSeededMathRandom(stepRng, () =>
-          trainStep({ model: built, optimizer: made, loss, accuracy, train }, trainable, sums, order, 0, batchSize),
+          trainStep(
+            { model: built, optimizer: made, loss, accuracy, train },
+            trainable,
+            sums,
+            order,
+            0,
+            batchSize,
+          ),
         );
         await sums.data();
       },

@@ -54,7 +54,8 @@ export async function selectBackend(
  */
 export async function tryBackend(name: BackendName, options: BackendOptions = {}): Promise<Attempt> {
   const before = started.get(name);
-  const reusable = before && tf.findBackend(name) && !(name === 'webgpu' && (deviceIsLost() || options.deviceLimits));
+  const reusable =
+    before && tf.findBackend(name) && !(name === 'webgpu' && (deviceIsLost() || options.deviceLimits));
   if (reusable && (await tf.setBackend(name))) return before;
   const attempt = await startBackend(name, options);
   if (attempt.ok) started.set(name, attempt);

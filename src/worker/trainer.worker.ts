@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
-import type { BackendName, ExperimentSpec } from '../experiment/spec';
+import type { BackendChoice, ExperimentSpec } from '../experiment/spec';
 import type {
   BackendReport,
   DeviceEvent,
@@ -17,6 +17,7 @@ import { deviceIsLost, loseDevice, onDeviceTrouble, restartWebGpu } from '../eng
 import { toFailure } from '../engine/failures';
 import { openSession } from '../engine/run-experiment';
 import type { TrainingSession } from '../engine/session';
+import { autoChoice } from './auto-choice';
 
 /**
  * The trainer worker: a thin comlink face over the engine. It owns three bits of state: the backend report,
@@ -136,8 +137,19 @@ async function exclusive(work: () => Promise<TrainOutcome>): Promise<TrainOutcom
   }
 }
 
+/** Times this model on every backend and keeps the fastest; the page gets the figures as a `backend` event. */
+async function pickAuto(
+  spec: ExperimentSpec,
+  dataset: Awaited<ReturnType<typeof loadDataset>>,
+  onEvent: (event: TrainEvent) => void,
+): Promise<void> {
+  const report = await autoChoice(spec, dataset);
+  backend = Promise.resolve(report);
+  fireAndForget(onEvent)({ type: 'backend', report });
+}
+
 const api: TrainerApi = {
-  init(preference: BackendName, options: InitOptions = {}): Promise<BackendReport> {
+  init(preference: BackendChoice, options: InitOptions = {}): Promise<BackendReport> {
     initOptions = options;
     backend = selectBackend(preference, { deviceLimits: options.deviceLimits });
     return backend;
@@ -150,6 +162,7 @@ const api: TrainerApi = {
       await (backend ??= selectBackend(spec.backend));
       await ensureDevice();
       const dataset = await loadDataset(spec.data, spec.seed, fetchMnist);
+      if (spec.backend === 'auto') await pickAuto(spec, dataset, onEvent);
       const opened = openSession(spec, dataset);
       if (!opened.session) {
         return {

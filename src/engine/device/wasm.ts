@@ -1,18 +1,27 @@
 import * as tf from '@tensorflow/tfjs';
 
 /**
- * Starts tfjs's WebAssembly backend. The package (and its ~3 MB of .wasm binaries) loads only here, on first
- * use, like the WebGPU backend: a session that never asks for WASM never downloads it. tfjs picks the binary
- * itself: SIMD when the engine validates SIMD code, and the threaded SIMD build only when SharedArrayBuffer
- * can be posted, which a browser allows only on a cross-origin isolated page (COOP/COEP headers, see
- * vite.config.ts). Returns what ran, e.g. "WebAssembly, SIMD, 2 threads".
+ * Starts tfjs's WebAssembly backend. The package and its .wasm binary (311 or 425 kB) load only here, on
+ * first use, like the WebGPU backend: a session that never asks for WASM never downloads them. tfjs picks the
+ * SIMD binary when the engine validates SIMD code, the plain one otherwise.
+ *
+ * Threads stay off. tfjs's threaded build needs a cross-origin isolated page (COOP/COEP headers) and starts
+ * its thread workers from `factory.toString()`; once Vite bundles and minifies the package that function
+ * refers to renamed outer variables, and every thread worker dies with "e is not defined" (seen in the
+ * browser, in the production build). So Kiln sends no COOP/COEP headers and runs the single-threaded SIMD
+ * build, which the flag below makes tfjs choose even on an isolated page.
  */
+let configured = false;
+
 export async function startWasm(): Promise<string> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  if (!tf.findBackend('wasm')) {
+  // Not `tf.findBackend('wasm')` to ask: it starts the backend, fetching the binaries before their paths are set.
+  if (!configured) {
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     // Vite emits each binary as an asset with a hashed name; tfjs is told where each one ended up. In Node
     // (tests) the package reads the binaries from its own folder instead.
     if (typeof window !== 'undefined' || typeof WorkerGlobalScope !== 'undefined') {
+      // tfjs insists on all three entries, the threaded one included (never fetched: threads are off).
       const [plain, simd, threaded] = await Promise.all([
         import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url'),
         import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'),
@@ -24,18 +33,10 @@ export async function startWasm(): Promise<string> {
         'tfjs-backend-wasm-threaded-simd.wasm': threaded.default,
       });
     }
+    configured = true;
   }
   if (!(await tf.setBackend('wasm'))) throw new Error('tfjs could not initialise the WebAssembly backend.');
   await tf.ready();
-  return describeWasm(wasm.getThreadsCount());
-}
-
-async function describeWasm(threads: number): Promise<string> {
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  const threaded = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
-  const parts = ['WebAssembly', simd ? 'SIMD' : 'no SIMD'];
-  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
-  const why = isolated === false ? ' (the page is not cross-origin isolated)' : '';
-  parts.push(threaded ? `${threads} threads` : `single thread${why}`);
-  return parts.join(', ');
+  return `WebAssembly, ${simd ? 'SIMD' : 'no SIMD'}, single thread`;
 }
