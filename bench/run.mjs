@@ -347,10 +347,11 @@ function markdown(a, env) {
     );
     out.push(
       table(
-        ['auto trial', 'samples/s (trial step)', 'note'],
+        ['auto trial', 'samples/s (trial step)', 'turn took s', 'note'],
         p.trials.map((t) => [
           t.backend === p.picked ? `**${t.backend}** (picked)` : t.backend,
           t.status === 'measured' ? fmt(t.samplesPerSecond) : '—',
+          fmt(t.seconds, 1),
           t.status === 'measured' ? `${fmt(t.stepMs, 1)} ms × ${t.steps} steps` : `skipped: ${t.reason}`,
         ]),
       ),

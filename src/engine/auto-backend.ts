@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { BACKEND_LABELS, type BackendName, type ExperimentSpec } from '../experiment/spec';
+import type { BackendName, ExperimentSpec } from '../experiment/spec';
 import type { BackendReport, BackendTrialView } from '../experiment/protocol';
 import type { Dataset } from '../data/types';
 import { AUTO_ORDER, kernelFromError, kernelGapReason, missingKernels, pickFastest } from './auto-pick';
@@ -11,8 +11,9 @@ export interface AutoOptions {
   order?: readonly BackendName[];
   budget?: TrialBudget;
   /**
-   * A warm-up step slower than both `ms` and `ratio` × the fastest step measured so far ends that backend's
-   * turn (the CPU on a CNN takes seconds a step: it cannot win, and timing it would blow the budget).
+   * A first timed step slower than both `ms` and `ratio` × the fastest step measured so far ends that
+   * backend's turn with that one step (the CPU on a CNN takes seconds a step: it cannot win, and timing more
+   * of its steps would blow the budget).
    */
   giveUp?: { ms: number; ratio: number };
   /** Starts a backend and makes it current; `tryBackend` by default. */
@@ -41,10 +42,12 @@ export async function autoSelectBackend(
 
   const trials: BackendTrialView[] = [];
   for (const backend of options.order ?? AUTO_ORDER) {
+    const turnStarted = performance.now();
     const attempt = await start(backend);
     const best = fastestSoFar(trials);
     const cutoff = best ? Math.max(giveUp.ms, giveUp.ratio * best.stepMs) : Infinity;
-    trials.push(await trial(backend, attempt, required, spec, dataset, budget, best, cutoff));
+    const result = await trial(backend, attempt, required, spec, dataset, budget, cutoff);
+    trials.push({ ...result, seconds: (performance.now() - turnStarted) / 1000 } as BackendTrialView);
   }
   const pick = pickFastest(trials);
   if (!pick) {
@@ -77,9 +80,8 @@ async function trial(
   spec: ExperimentSpec,
   dataset: Dataset,
   budget: TrialBudget,
-  fastest: { backend: BackendName; stepMs: number } | null,
   cutoff: number,
-): Promise<BackendTrialView> {
+): Promise<DistributiveOmit<BackendTrialView, 'seconds'>> {
   if (!attempt.ok) return { backend, status: 'skipped', reason: attempt.reason };
   const missing = missingKernels(required, (kernel) => tf.getKernel(kernel, backend) !== undefined);
   if (missing.length > 0) {
@@ -87,15 +89,6 @@ async function trial(
   }
   try {
     const timing = await timeTrainingStep(spec, dataset, budget, cutoff);
-    if (timing.abandoned) {
-      const ms = Math.round(timing.warmupMs);
-      const other = `${BACKEND_LABELS[fastest!.backend]}'s ${fastest!.stepMs.toFixed(1)} ms step`;
-      return {
-        backend,
-        status: 'skipped',
-        reason: `its warm-up step took ${ms} ms, over the cutoff of ${Math.round(cutoff)} ms (${other}): it cannot be the fastest, so it was not timed further.`,
-      };
-    }
     return {
       backend,
       status: 'measured',
@@ -119,8 +112,10 @@ async function trial(
   }
 }
 
-/** A warm-up step is abandoned only past both: a second, and four times the fastest step measured. */
+/** A backend is timed for one step only past both: a second, and four times the fastest step measured. */
 const GIVE_UP = { ms: 1000, ratio: 4 };
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 function fastestSoFar(trials: readonly BackendTrialView[]): { backend: BackendName; stepMs: number } | null {
   let best: { backend: BackendName; stepMs: number } | null = null;

@@ -8,6 +8,7 @@ const measured = (backend: BackendTrialView['backend'], samplesPerSecond: number
   stepMs: 64_000 / samplesPerSecond,
   steps: 3,
   samplesPerSecond,
+  seconds: 0.2,
 });
 
 describe('median', () => {
@@ -58,7 +59,7 @@ describe('pickFastest', () => {
 
   it('ignores skipped backends, counts them, and breaks a tie by the order WebGPU first', () => {
     const pick = pickFastest([
-      { backend: 'webgpu', status: 'skipped', reason: 'no adapter' },
+      { backend: 'webgpu', status: 'skipped', reason: 'no adapter', seconds: 0 },
       measured('cpu', 500),
       measured('webgl', 500),
     ]);
@@ -68,6 +69,6 @@ describe('pickFastest', () => {
 
   it('says when only one backend could be measured, and returns null when none could', () => {
     expect(pickFastest([measured('cpu', 10)])?.reason).toMatch(/only backend measured/);
-    expect(pickFastest([{ backend: 'wasm', status: 'skipped', reason: 'x' }])).toBeNull();
+    expect(pickFastest([{ backend: 'wasm', status: 'skipped', reason: 'x', seconds: 0 }])).toBeNull();
   });
 });

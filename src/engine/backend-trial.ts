@@ -25,14 +25,7 @@ export interface TrialBudget {
 
 export const DEFAULT_TRIAL_BUDGET: TrialBudget = { maxSteps: 5, budgetMs: 450 };
 
-/** The warm-up step alone took longer than the caller's cutoff: the backend was not timed further. */
-export interface AbandonedTiming {
-  abandoned: true;
-  warmupMs: number;
-}
-
 export interface StepTiming {
-  abandoned?: false;
   /** Median wall time of one step, the readback that waits for it included. */
   stepMs: number;
   steps: number;
@@ -64,23 +57,25 @@ export async function timeTrainingStep(
   spec: ExperimentSpec,
   dataset: Dataset,
   budget: TrialBudget = DEFAULT_TRIAL_BUDGET,
-  /** Give up after the warm-up step when it took longer than this (a backend that cannot be the fastest). */
-  warmupCutoffMs = Infinity,
-): Promise<StepTiming | AbandonedTiming> {
+  /**
+   * Stop after the first timed step when it took longer than this (a backend that cannot be the fastest).
+   * Never judged on the warm-up step: that one includes compiling shaders, which a steady step does not.
+   */
+  cutoffMs = Infinity,
+): Promise<StepTiming> {
   const batchSize = spec.fit.batchSize;
   const step = prepareStep(spec, dataset, batchSize);
   try {
     // The first step compiles shaders (WebGPU, WebGL) and creates the optimizer's slots: not a steady step.
-    const warmupStarted = performance.now();
     await step.run();
-    const warmupMs = performance.now() - warmupStarted;
-    if (warmupMs > warmupCutoffMs) return { abandoned: true, warmupMs };
     const times: number[] = [];
     const started = performance.now();
-    while (
-      times.length < budget.maxSteps &&
-      (times.length === 0 || performance.now() - started < budget.budgetMs)
-    ) {
+    const more = () =>
+      times.length === 0 ||
+      (times.length < budget.maxSteps &&
+        performance.now() - started < budget.budgetMs &&
+        times[0] <= cutoffMs);
+    while (more()) {
       const t0 = performance.now();
       await step.run();
       times.push(performance.now() - t0);

@@ -86,10 +86,13 @@ export type BackendTrialView =
       stepMs: number;
       steps: number;
       samplesPerSecond: number;
+      /** Wall time of this backend's turn: start-up, warm-up step (shader compiles) and timed steps. */
+      seconds: number;
     }
   | {
       backend: BackendName;
       status: 'skipped';
+      seconds: number;
       reason: string;
       /** Kernels the step needs that this backend does not register (e.g. Conv2DBackpropFilter on wasm). */
       missingKernels?: string[];
