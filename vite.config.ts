@@ -9,7 +9,14 @@ export default defineConfig({
   preview: { host: 'localhost', port: 4173 },
   // The dependency scan does not follow `new Worker(new URL(...))`; without this, tfjs is discovered when the
   // worker first starts and Vite reloads the page mid-session.
-  optimizeDeps: { include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', 'comlink'] },
+  optimizeDeps: {
+    include: [
+      '@tensorflow/tfjs',
+      '@tensorflow/tfjs-backend-webgpu',
+      '@tensorflow/tfjs-backend-wasm',
+      'comlink',
+    ],
+  },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
   test: {

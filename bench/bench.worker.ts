@@ -11,6 +11,8 @@ import { createThrottle } from '../src/engine/throttle';
 import { createLoopState, NO_HOOKS, trainLoop, type StepHooks } from '../src/engine/train-loop';
 import { DEFAULT_MEMORY, type ExperimentSpec, type LossName } from '../src/experiment/spec';
 import { analyzeGraph } from '../src/graph';
+import { startWasm } from '../src/engine/device/wasm';
+import { autoPickBench, kernelGap } from './backends';
 import type { ModelGraph } from '../src/graph/types';
 import type {
   BackendInfo,
@@ -111,6 +113,8 @@ async function useBackend(name: BenchBackend): Promise<BackendInfo> {
       };
       await import('@tensorflow/tfjs-backend-webgpu');
     }
+    // The app's own start-up: the lazily loaded package, binaries served by Vite, SIMD, single thread.
+    if (name === 'wasm') return { backend: name, available: true, adapter: { renderer: await startWasm() } };
     if (!(await tf.setBackend(name))) {
       return { backend: name, available: false, reason: `tf.setBackend('${name}') returned false` };
     }
@@ -453,6 +457,8 @@ async function main(config: BenchConfig): Promise<WorkerResults> {
       backends: [],
     },
     speed: [],
+    skipped: [],
+    autoPick: null,
     estimates: [],
   };
   const available = new Set<BenchBackend>();
@@ -467,12 +473,27 @@ async function main(config: BenchConfig): Promise<WorkerResults> {
     if (!available.has(backend)) continue;
     await useBackend(backend);
     for (const model of ['mlp', 'cnn'] as SpeedModel[]) {
+      const shape = model === 'mlp' ? [784] : [28, 28, 1];
+      const gap = await kernelGap(SPEED_GRAPHS[model](), syntheticDataset(shape, 10, 1, 4), backend);
+      if (gap) {
+        results.skipped.push({ backend, model, reason: gap.reason, missingKernels: gap.missing });
+        log(`loop vs fit: ${backend} ${model} skipped: ${gap.reason}`);
+        continue;
+      }
       log(`loop vs fit: ${backend} ${model} (${config.batches[backend][model]} batches per run)`);
       const batches = config.batches[backend][model];
       results.speed.push(
         await section(`train ${backend} ${model}`, () => speedBench(backend, model, config, batches)),
       );
     }
+  }
+
+  if (config.autoPick) {
+    const pick = await section('auto pick mlp', () =>
+      autoPickBench(mlpGraph(), syntheticDataset([784], 10, BATCH, 8), BATCH),
+    );
+    results.autoPick = pick;
+    log(`auto pick (mlp): ${pick.picked} — ${pick.auto.reason} (${pick.auto.seconds.toFixed(1)} s)`);
   }
 
   for (const variant of config.flagVariants) {

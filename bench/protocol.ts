@@ -3,7 +3,9 @@
  * Types only: both sides and `run.mjs` (through `window.__bench`) agree on these shapes.
  */
 
-export type BenchBackend = 'webgpu' | 'webgl' | 'cpu';
+import type { AutoPickView } from '../src/experiment/protocol';
+
+export type BenchBackend = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type SpeedModel = 'mlp' | 'cnn';
 /** `kiln`: our loop as TrainingSession runs it (MemoryTracker installed, step hooks, memory events). */
 export type SpeedVariant = 'kiln' | 'kiln-untracked' | 'fit';
@@ -28,6 +30,23 @@ export interface BenchConfig {
   estimateBackends: BenchBackend[];
   /** Real training steps after the pre-flight probe (the measured peak is the highest of them). */
   estimateSteps: number;
+  /** Run the backend auto pick on the MLP after the loop-vs-fit rows. */
+  autoPick: boolean;
+}
+
+/** A loop-vs-fit row that could not run: the backend lacks a kernel the model's training step needs. */
+export interface SkippedSpeed {
+  backend: BenchBackend;
+  model: SpeedModel;
+  reason: string;
+  missingKernels: string[];
+}
+
+/** The engine's auto pick on the MLP (batch 64, Adam): what it measured and chose. */
+export interface AutoPickBench {
+  picked: BenchBackend;
+  adapter: string;
+  auto: AutoPickView;
 }
 
 export type ToPage =
@@ -97,5 +116,7 @@ export interface WorkerResults {
     backends: BackendInfo[];
   };
   speed: SpeedResult[];
+  skipped: SkippedSpeed[];
+  autoPick: AutoPickBench | null;
   estimates: EstimateResult[];
 }

@@ -22,10 +22,14 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TOTAL_TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 45 * 60_000);
 const STALL_TIMEOUT_MS = 10 * 60_000;
 const QUICK = process.env.BENCH_QUICK === '1';
-/** `BENCH_ONLY=editor` runs only the "Editor scale" section (≈ 30 s), `BENCH_ONLY=engine` only the rest. */
+/**
+ * `BENCH_ONLY=editor` runs only the "Editor scale" section (≈ 30 s), `BENCH_ONLY=engine` only the rest,
+ * `BENCH_ONLY=backends` only the loop-vs-fit rows of every backend and the auto pick.
+ */
 const ONLY = process.env.BENCH_ONLY ?? '';
-if (!['', 'editor', 'engine'].includes(ONLY))
-  throw new Error(`BENCH_ONLY must be editor or engine, not ${ONLY}`);
+if (!['', 'editor', 'engine', 'backends'].includes(ONLY))
+  throw new Error(`BENCH_ONLY must be editor, engine or backends, not ${ONLY}`);
+const BACKENDS_ONLY = ONLY === 'backends';
 const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'kiln-bench');
 const BROWSER_ARGS = [
   '--enable-unsafe-webgpu',
@@ -78,20 +82,45 @@ async function runEditorScale(browser) {
 
 /** @type {import('./protocol').BenchConfig} */
 const CONFIG = {
-  backends: ['webgpu', 'webgl', 'cpu'],
-  runs: QUICK ? { webgpu: 1, webgl: 1, cpu: 1 } : { webgpu: 3, webgl: 5, cpu: 5 },
+  backends: ['webgpu', 'webgl', 'wasm', 'cpu'],
+  runs: QUICK ? { webgpu: 1, webgl: 1, wasm: 1, cpu: 1 } : { webgpu: 3, webgl: 5, wasm: 5, cpu: 5 },
   batches: QUICK
-    ? { webgpu: { mlp: 5, cnn: 3 }, webgl: { mlp: 10, cnn: 5 }, cpu: { mlp: 5, cnn: 3 } }
-    : { webgpu: { mlp: 15, cnn: 2 }, webgl: { mlp: 30, cnn: 5 }, cpu: { mlp: 10, cnn: 3 } },
-  flagVariants: [
-    { backend: 'webgpu', flags: { WEBGPU_USE_NAIVE_CONV2D_DEBUG: true }, batches: { cnn: QUICK ? 3 : 10 } },
-  ],
+    ? {
+        webgpu: { mlp: 5, cnn: 3 },
+        webgl: { mlp: 10, cnn: 5 },
+        wasm: { mlp: 10, cnn: 3 },
+        cpu: { mlp: 5, cnn: 3 },
+      }
+    : {
+        webgpu: { mlp: 15, cnn: 2 },
+        webgl: { mlp: 30, cnn: 5 },
+        wasm: { mlp: 30, cnn: 3 },
+        cpu: { mlp: 10, cnn: 3 },
+      },
+  flagVariants: BACKENDS_ONLY
+    ? []
+    : [
+        {
+          backend: 'webgpu',
+          flags: { WEBGPU_USE_NAIVE_CONV2D_DEBUG: true },
+          batches: { cnn: QUICK ? 3 : 10 },
+        },
+      ],
   readbackEvery: 10,
-  estimateBackends: ['webgpu', 'cpu'],
+  estimateBackends: BACKENDS_ONLY ? [] : ['webgpu', 'cpu'],
   estimateSteps: 4,
+  autoPick: true,
 };
 
-const TARGETS = { gpuRatio: 1.2, anyRatio: 1.0, estimateError: 0.1, trackerOverhead: 0.05, longTaskMs: 200 };
+const TARGETS = {
+  gpuRatio: 1.2,
+  anyRatio: 1.0,
+  estimateError: 0.1,
+  trackerOverhead: 0.05,
+  longTaskMs: 200,
+  // The backend auto picks trains the MLP at least this fraction as fast as the fastest backend measured.
+  autoPick: 0.95,
+};
 const MIB = 1024 * 1024;
 
 const MIME = {
@@ -167,7 +196,7 @@ function analyse(results, page) {
     };
     const ratio = s.median.kiln / s.median.fit;
     const ratioUntracked = s.median['kiln-untracked'] / s.median.fit;
-    const target = s.backend === 'cpu' ? TARGETS.anyRatio : TARGETS.gpuRatio;
+    const target = s.backend === 'cpu' || s.backend === 'wasm' ? TARGETS.anyRatio : TARGETS.gpuRatio;
     return {
       backend: label(s),
       model: s.model,
@@ -238,7 +267,40 @@ function analyse(results, page) {
     longestMs: during.length ? Math.max(...during.map((t) => t.duration)) : 0,
     beforeTraining: page.longTasks.filter((t) => t.start < first).length,
   };
-  return { speedRows, overheadRows, estimateRows, windows, longTaskSummary };
+  return {
+    speedRows,
+    skippedRows: results.skipped,
+    autoPick: autoPickRow(results),
+    overheadRows,
+    estimateRows,
+    windows,
+    longTaskSummary,
+  };
+}
+
+/**
+ * The auto pick against the loop-vs-fit table: the picked backend's Kiln-loop figure on the MLP over the
+ * fastest backend's (tfjs defaults, no flag rows). Within 5% means auto chose as well as a person with the
+ * whole table would have.
+ */
+function autoPickRow(results) {
+  const pick = results.autoPick;
+  if (!pick) return null;
+  const mlp = results.speed.filter((s) => s.model === 'mlp' && Object.keys(s.flags).length === 0);
+  const fastest = mlp.reduce((a, b) => (b.median.kiln > a.median.kiln ? b : a), mlp[0]);
+  const picked = mlp.find((s) => s.backend === pick.picked);
+  const ratio = picked && fastest ? picked.median.kiln / fastest.median.kiln : null;
+  return {
+    picked: pick.picked,
+    reason: pick.auto.reason,
+    seconds: pick.auto.seconds,
+    trials: pick.auto.trials,
+    pickedLoop: picked?.median.kiln ?? null,
+    fastest: fastest?.backend ?? null,
+    fastestLoop: fastest?.median.kiln ?? null,
+    ratio,
+    ok: ratio === null ? null : ratio >= TARGETS.autoPick,
+  };
 }
 
 function markdown(a, env) {
@@ -272,11 +334,34 @@ function markdown(a, env) {
       ]),
     ),
   );
+  for (const r of a.skippedRows)
+    out.push(`| ${r.backend} | ${r.model} | skipped: ${r.reason} |||||||| n/a |`);
   out.push(
     `\nBatch 64, Adam, synthetic MNIST-shaped data, readbackEvery ${CONFIG.readbackEvery}. wasm: ${env.wasm}. ` +
-      `PyTorch reference: ${env.pytorch.available ? env.pytorch.version : `not run (${env.pytorch.reason})`}. ` +
-      'Backend auto-pick: not measured (the engine has no auto option yet).',
+      `PyTorch reference: ${env.pytorch.available ? env.pytorch.version : `not run (${env.pytorch.reason})`}.`,
   );
+  if (a.autoPick) {
+    const p = a.autoPick;
+    out.push(
+      `\n### 1b. Backend auto pick (MLP, batch 64), target: picked ≥ ${TARGETS.autoPick * 100}% of the fastest\n`,
+    );
+    out.push(
+      table(
+        ['auto trial', 'samples/s (trial step)', 'turn took s', 'note'],
+        p.trials.map((t) => [
+          t.backend === p.picked ? `**${t.backend}** (picked)` : t.backend,
+          t.status === 'measured' ? fmt(t.samplesPerSecond) : '—',
+          fmt(t.seconds, 1),
+          t.status === 'measured' ? `${fmt(t.stepMs, 1)} ms × ${t.steps} steps` : `skipped: ${t.reason}`,
+        ]),
+      ),
+    );
+    out.push(
+      `\nAuto picked **${p.picked}** in ${fmt(p.seconds, 1)} s: ${p.reason} Kiln loop on the MLP (table 1): ` +
+        `${p.picked} ${fmt(p.pickedLoop)} samples/s vs fastest ${p.fastest} ${fmt(p.fastestLoop)} → ` +
+        `${p.ratio === null ? '—' : `${(p.ratio * 100).toFixed(1)}%`} — ${verdict(p.ok)}.`,
+    );
+  }
 
   out.push('\n### 2. Pre-flight estimate vs measured peak (MemoryTracker), target ±10%\n');
   out.push(
@@ -432,9 +517,8 @@ async function main() {
       hardwareConcurrency: results.environment.hardwareConcurrency,
       tfjs: results.environment.tfjs,
       backends: results.environment.backends,
-      wasm: existsSync(join(ROOT, 'node_modules', '@tensorflow', 'tfjs-backend-wasm'))
-        ? 'installed but not benchmarked'
-        : 'not benchmarked: @tensorflow/tfjs-backend-wasm is not installed',
+      wasm:
+        results.environment.backends.find((b) => b.backend === 'wasm')?.adapter?.renderer ?? 'not available',
       pytorch: pythonTorch(),
       node: process.version,
       os: `${platform()} ${release()}`,
@@ -448,7 +532,9 @@ async function main() {
     const analysis = analyse(results, pageState);
     const md = markdown(analysis, env);
     const wallSeconds = (Date.now() - wallStart) / 1000;
-    mergeResults({
+    // A backends-only run has no estimate or flag rows: it goes under its own key, keeping the full run's.
+    const store = BACKENDS_ONLY ? (patch) => mergeResults({ backendsOnly: patch }) : mergeResults;
+    store({
       environment: env,
       config: CONFIG,
       targets: TARGETS,
@@ -456,6 +542,8 @@ async function main() {
       summary: analysis,
       raw: {
         speed: results.speed,
+        skipped: results.skipped,
+        autoPick: results.autoPick,
         estimates: results.estimates,
         longTasks: pageState.longTasks,
         sections: pageState.sections,
@@ -474,7 +562,7 @@ async function main() {
     );
     console.log(md);
     console.log(`\nWall time ${wallSeconds.toFixed(0)} s. Raw figures: bench/results.json`);
-    if (ONLY !== 'engine') await runEditorScale(browser);
+    if (ONLY === '') await runEditorScale(browser);
   } finally {
     await browser.close();
     server.close();

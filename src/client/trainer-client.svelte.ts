@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { BackendName, ExperimentSpec } from '../experiment/spec';
+import type { BackendChoice, ExperimentSpec } from '../experiment/spec';
 import type {
   BackendReport,
   EpochLogs,
@@ -16,7 +16,7 @@ import type { DeviceSeat } from './device-seat';
 import { applyPatch, patchBetween } from './settings-patch';
 import { RunEvents } from './run-events.svelte';
 import { RunControl } from './run-control.svelte';
-import { WorkerCrash, defaultFactory, type WorkerFactory, type WorkerHandle } from './worker-handle';
+import { defaultFactory, startWorker, type WorkerFactory, type WorkerHandle } from './worker-handle';
 import { crashFailure, runFailure } from './run-failure';
 
 export type { WorkerFactory } from './worker-handle';
@@ -59,7 +59,7 @@ export class TrainerClient {
 
   #factory: WorkerFactory;
   #handle: WorkerHandle | null = null;
-  #preference: BackendName = 'webgpu';
+  #preference: BackendChoice = 'webgpu';
   /** Crashes since the last successful init; a worker that cannot even start is not restarted forever. */
   #crashStreak = 0;
   #device: DeviceSeat | null = null;
@@ -159,11 +159,12 @@ export class TrainerClient {
     void this.#handle?.api.setDeviceLimit(bytes);
   }
 
-  /** Starts the worker (if needed) and asks it which backend runs. */
-  init(preference: BackendName): Promise<BackendReport> {
+  /** Starts the worker (if needed) and asks it which backend runs; a new choice asks again. */
+  init(preference: BackendChoice): Promise<BackendReport> {
+    const changed = preference !== this.#preference;
     this.#preference = preference;
     const handle = this.#ensureWorker();
-    if (!handle.backend) {
+    if (!handle.backend || changed) {
       handle.backend = Promise.race([handle.api.init(preference), handle.crashed]).then((report) => {
         if (this.#handle === handle) this.#backend = report;
         this.#crashStreak = 0;
@@ -223,7 +224,7 @@ export class TrainerClient {
   }
 
   async #run(
-    backend: BackendName,
+    backend: BackendChoice,
     call: (api: Comlink.Remote<TrainerApi>, onEvent: (event: TrainEvent) => void) => Promise<TrainOutcome>,
   ): Promise<TrainOutcome | null> {
     this.#status = 'starting';
@@ -306,6 +307,9 @@ export class TrainerClient {
           this.#backend = { ...this.#backend, backend: event.backend };
         }
         break;
+      case 'backend':
+        this.#backend = event.report;
+        break;
       case 'progress':
         this.control.progress(event);
         this.#status = 'training';
@@ -372,15 +376,8 @@ export class TrainerClient {
 
   #ensureWorker(): WorkerHandle {
     if (this.#handle) return this.#handle;
-    const worker = this.#factory();
-    const api = Comlink.wrap<TrainerApi>(worker);
-    let reject: (reason: unknown) => void = () => undefined;
-    const crashed = new Promise<never>((_, r) => (reject = r));
-    crashed.catch(() => undefined);
-    const handle: WorkerHandle = { worker, api, crashed, backend: null };
-    const onCrash = (message: string) => {
+    const handle = startWorker(this.#factory, (message) => {
       if (this.#handle !== handle) return;
-      reject(new WorkerCrash(message));
       this.#handle = null;
       this.#backend = null;
       // A parked run lived in that worker.
@@ -388,7 +385,6 @@ export class TrainerClient {
       this.#runSpec = null;
       this.#crashes += 1;
       this.#crashStreak += 1;
-      worker.terminate();
       if (!this.busy) {
         this.#device?.release();
         this.#failure = crashFailure(message);
@@ -396,12 +392,7 @@ export class TrainerClient {
       }
       // Start the replacement now so the backend badge stays truthful; the next train() retries regardless.
       if (this.#crashStreak < 3) void this.init(this.#preference).catch(() => undefined);
-    };
-    worker.addEventListener('error', (event: ErrorEvent) => {
-      event.preventDefault();
-      onCrash(event.message || 'unknown error');
     });
-    worker.addEventListener('messageerror', () => onCrash('a message from the worker could not be read'));
     this.#handle = handle;
     return handle;
   }

@@ -17,3 +17,29 @@ export const defaultFactory: WorkerFactory = () =>
 
 /** The worker died (uncaught error or a message it could not read). */
 export class WorkerCrash extends Error {}
+
+/**
+ * Starts a worker from `factory` and wraps it. `onCrash` runs once when it dies, after `crashed` has rejected
+ * and the worker was terminated; the owner decides whether to start the next generation.
+ */
+export function startWorker(factory: WorkerFactory, onCrash: (message: string) => void): WorkerHandle {
+  const worker = factory();
+  const api = Comlink.wrap<TrainerApi>(worker);
+  let reject: (reason: unknown) => void = () => undefined;
+  const crashed = new Promise<never>((_, r) => (reject = r));
+  crashed.catch(() => undefined);
+  let dead = false;
+  const crash = (message: string) => {
+    if (dead) return;
+    dead = true;
+    reject(new WorkerCrash(message));
+    worker.terminate();
+    onCrash(message);
+  };
+  worker.addEventListener('error', (event: ErrorEvent) => {
+    event.preventDefault();
+    crash(event.message || 'unknown error');
+  });
+  worker.addEventListener('messageerror', () => crash('a message from the worker could not be read'));
+  return { worker, api, crashed, backend: null };
+}

@@ -39,18 +39,8 @@ export function uploadDataset(
       ['Lower the validation split or load more samples.'],
     );
   }
-  const { needs, classWeights } = objective;
   const put = (part: Dataset, weighted: boolean): DeviceData =>
-    tracker.withCategory('data', () => {
-      const own = <T extends tf.Tensor>(t: T): T => (owned.push(t), t);
-      const x = own(tf.tensor(part.x, [part.count, ...objective.feed.inputShapes[0]]));
-      const y = needs.onehot ? own(tf.tensor2d(part.y, [part.count, part.classNames.length])) : null;
-      const indices = needs.sparse || (weighted && classWeights) ? classIndices(part) : null;
-      const labels = needs.sparse ? own(tf.tensor1d(indices!, 'int32')) : null;
-      const sampleWeight =
-        weighted && classWeights ? own(tf.tensor1d(sampleWeightsOf(indices!, classWeights))) : null;
-      return { x, y, labels, sampleWeight, count: part.count };
-    });
+    tracker.withCategory('data', () => putOnDevice(part, objective, weighted, owned));
   // Keras applies class weights to the training loss only, never to validation.
   return [put(train, true), validation ? put(validation, false) : null];
 }
@@ -101,6 +91,27 @@ export function probeSession(target: ProbeTarget): MemoryModel {
   } finally {
     scratch.dispose();
   }
+}
+
+/**
+ * One dataset part as device tensors shaped for the model's first input, with only the targets `objective`
+ * needs; `weighted` adds the samples' class weights. Every tensor made is pushed to `owned`.
+ */
+export function putOnDevice(
+  part: Dataset,
+  objective: StepObjective,
+  weighted: boolean,
+  owned: tf.Tensor[],
+): DeviceData {
+  const { needs, classWeights } = objective;
+  const own = <T extends tf.Tensor>(t: T): T => (owned.push(t), t);
+  const x = own(tf.tensor(part.x, [part.count, ...objective.feed.inputShapes[0]]));
+  const y = needs.onehot ? own(tf.tensor2d(part.y, [part.count, part.classNames.length])) : null;
+  const indices = needs.sparse || (weighted && classWeights) ? classIndices(part) : null;
+  const labels = needs.sparse ? own(tf.tensor1d(indices!, 'int32')) : null;
+  const sampleWeight =
+    weighted && classWeights ? own(tf.tensor1d(sampleWeightsOf(indices!, classWeights))) : null;
+  return { x, y, labels, sampleWeight, count: part.count };
 }
 
 /** Memory events are for a person watching a panel: four a second is plenty. */

@@ -1,4 +1,4 @@
-import type { BackendName, ExperimentSpec } from './spec';
+import type { BackendChoice, BackendName, ExperimentSpec } from './spec';
 
 /**
  * The trainer's API as the worker exposes it through comlink. Both sides import this module, so the API is
@@ -6,7 +6,7 @@ import type { BackendName, ExperimentSpec } from './spec';
  */
 export interface TrainerApi {
   /** Picks a backend (the preference first, then the fallbacks) and says which one runs and why. */
-  init(preference: BackendName, options?: InitOptions): Promise<BackendReport>;
+  init(preference: BackendChoice, options?: InitOptions): Promise<BackendReport>;
   /**
    * Runs one experiment to the end. Progress arrives through `onEvent` (a comlink proxy); the promise resolves
    * with the outcome and never rejects for a failure a user can cause: that comes back as `failure`.
@@ -116,6 +116,41 @@ export interface BackendReport {
   adapter: string;
   /** The device's limits when the backend is webgpu (what the pre-flight limit check compares against). */
   limits?: DeviceLimitsView;
+  /** What the user asked for; `auto` measures at the next Train and fills in `auto`. */
+  choice?: BackendChoice;
+  /** The auto pick's measurements, when `choice` is `auto` and a run has measured this model. */
+  auto?: AutoPickView;
+}
+
+/** One backend's turn in the auto pick: a measured training step of the model, or why it was skipped. */
+export type BackendTrialView =
+  | {
+      backend: BackendName;
+      status: 'measured';
+      /** Median step time over `steps` timed steps (after one warm-up step). */
+      stepMs: number;
+      steps: number;
+      samplesPerSecond: number;
+      /** Wall time of this backend's turn: start-up, warm-up step (shader compiles) and timed steps. */
+      seconds: number;
+    }
+  | {
+      backend: BackendName;
+      status: 'skipped';
+      seconds: number;
+      reason: string;
+      /** Kernels the step needs that this backend does not register (e.g. Conv2DBackpropFilter on wasm). */
+      missingKernels?: string[];
+    };
+
+/** The auto pick: every backend's trial, the one picked and why. */
+export interface AutoPickView {
+  trials: BackendTrialView[];
+  picked: BackendName;
+  reason: string;
+  batchSize: number;
+  /** Wall time the measuring took, start-up of the backends included. */
+  seconds: number;
 }
 
 /**
@@ -179,7 +214,9 @@ export type TrainEvent =
   /** Something the user should see that does not stop the run (e.g. a loss ↔ final-activation mismatch). */
   | { type: 'notice'; level: 'warning'; message: string; hint?: string }
   /** A Keras callback acted (stop, learning-rate change, checkpoint…), after the `epoch` event of `epoch`. */
-  | { type: 'callback'; epoch: number; event: CallbackEventView };
+  | { type: 'callback'; epoch: number; event: CallbackEventView }
+  /** The backend changed before the run (an auto pick, or a new choice): what runs now, with the figures. */
+  | { type: 'backend'; report: BackendReport };
 
 export type FailureKind =
   'graph' | 'data' | 'spec' | 'resource-exhausted' | 'device-lost' | 'device-error' | 'backend' | 'internal';

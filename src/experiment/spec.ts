@@ -51,7 +51,16 @@ export const graphSchema = z.object({
 export const DATASETS = ['mnist', 'blobs'] as const;
 export const OPTIMIZERS = ['adam', 'sgd'] as const;
 export const LOSSES = ['categorical_crossentropy', 'binary_crossentropy', 'mean_squared_error'] as const;
-export const BACKENDS = ['webgpu', 'webgl', 'cpu'] as const;
+export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+/** What a user can ask for: one backend, or `auto` (time this model's training step on each, use the fastest). */
+export const BACKEND_CHOICES = ['auto', ...BACKENDS] as const;
+export const BACKEND_LABELS: Record<(typeof BACKEND_CHOICES)[number], string> = {
+  auto: 'Auto',
+  webgpu: 'WebGPU',
+  webgl: 'WebGL',
+  wasm: 'WASM',
+  cpu: 'CPU',
+};
 export const ALLOCATION_MODES = ['growth', 'reserve'] as const;
 
 export const DEFAULT_MEMORY = { budgetMB: 1024, allocation: 'growth', ignoreEstimate: false } as const;
@@ -252,7 +261,7 @@ export const experimentSchema = z.object({
     ...fitExtras,
   }),
   memory: memorySchema.default({ ...DEFAULT_MEMORY }),
-  backend: z.enum(BACKENDS),
+  backend: z.enum(BACKEND_CHOICES),
   seed: z
     .number()
     .int()
@@ -265,6 +274,7 @@ export type DatasetName = (typeof DATASETS)[number];
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 export type LossName = (typeof LOSSES)[number];
 export type BackendName = (typeof BACKENDS)[number];
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 export type AllocationMode = (typeof ALLOCATION_MODES)[number];
 export type MemorySettings = z.infer<typeof memorySchema>;
 export type OptimizerConfig = z.infer<typeof optimizerConfigSchema>;

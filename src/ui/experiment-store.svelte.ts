@@ -4,6 +4,7 @@ import {
   parseExperiment,
   type CallbackConfig,
   type ExperimentSpec,
+  type BackendChoice,
   type MemorySettings,
 } from '../experiment/spec';
 import type { SettingsPatch } from '../experiment/protocol';
@@ -47,6 +48,8 @@ export class ExperimentStore {
   compile = $state<Compile>({ optimizer: 'adam', learningRate: 0.001, loss: 'categorical_crossentropy' });
   /** Bound to the Memory panel's budget, allocation mode and "start even if…" controls. */
   memory = $state<MemorySettings>({ ...DEFAULT_MEMORY });
+  /** The backend asked for: one by name, or `auto` (the fastest for this model, measured at Train). */
+  backend = $state<BackendChoice>('webgpu');
   #selectedId = $state<string | null>(null);
   /** Refusals shown next to inspector fields, keyed `${nodeId}:${key}`. */
   #fieldErrors = $state.raw<Record<string, string>>({});
@@ -119,6 +122,7 @@ export class ExperimentStore {
     this.fit = { ...spec.fit };
     this.compile = { ...spec.compile };
     this.memory = { ...spec.memory };
+    this.backend = spec.backend;
     this.#selectedId = null;
     this.#fieldErrors = {};
   }
@@ -132,6 +136,7 @@ export class ExperimentStore {
       fit: $state.snapshot(this.fit),
       compile: $state.snapshot(this.compile),
       memory: $state.snapshot(this.memory),
+      backend: this.backend,
     };
   }
 

@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
-import type { BackendName, ExperimentSpec } from '../experiment/spec';
+import type { BackendChoice, ExperimentSpec } from '../experiment/spec';
 import type {
   BackendReport,
   DeviceEvent,
@@ -22,6 +22,7 @@ import { openSession } from '../engine/run-experiment';
 import type { SessionOptions, TrainingSession } from '../engine/session';
 import { IdbCheckpointStore } from '../engine/callbacks/idb-checkpoint-store';
 import { checkpointedRun, restoreCheckpointInto } from '../engine/checkpoint-restore';
+import { autoChoice } from './auto-choice';
 
 /**
  * The trainer worker: a thin comlink face over the engine. It owns three bits of state: the backend report,
@@ -153,8 +154,19 @@ async function exclusive(work: () => Promise<TrainOutcome>): Promise<TrainOutcom
   }
 }
 
+/** Times this model on every backend and keeps the fastest; the page gets the figures as a `backend` event. */
+async function pickAuto(
+  spec: ExperimentSpec,
+  dataset: Awaited<ReturnType<typeof loadDataset>>,
+  onEvent: (event: TrainEvent) => void,
+): Promise<void> {
+  const report = await autoChoice(spec, dataset);
+  backend = Promise.resolve(report);
+  fireAndForget(onEvent)({ type: 'backend', report });
+}
+
 const api: Omit<TrainerApi, keyof typeof checkpointApi> = {
-  init(preference: BackendName, options: InitOptions = {}): Promise<BackendReport> {
+  init(preference: BackendChoice, options: InitOptions = {}): Promise<BackendReport> {
     initOptions = options;
     backend = selectBackend(preference, { deviceLimits: options.deviceLimits });
     return backend;
@@ -171,6 +183,7 @@ const api: Omit<TrainerApi, keyof typeof checkpointApi> = {
       await (backend ??= selectBackend(spec.backend));
       await ensureDevice();
       const dataset = await loadDataset(spec.data, spec.seed, fetchMnist);
+      if (spec.backend === 'auto') await pickAuto(spec, dataset, onEvent);
       const opened = openSession(spec, dataset, { session: await checkpointedRun(checkpoints, spec) });
       if (!opened.session) {
         return {
