@@ -153,6 +153,8 @@ const BYTES_PER_PARAM = 4;
 export interface SummaryOptions {
   /** Keras's `line_length`; defaults to what Keras prints outside a terminal. */
   lineLength?: number;
+  /** The graph's analysis when the caller already has it (the editor does); computed otherwise. */
+  analysis?: GraphAnalysis;
 }
 
 /**
@@ -160,7 +162,7 @@ export interface SummaryOptions {
  * (keras/src/utils/summary_utils.py rendered by rich), ending with a newline.
  */
 export function summary(graph: ModelGraph, modelName = 'functional', options: SummaryOptions = {}): string {
-  const table = summaryRows(graph);
+  const table = summaryRows(graph, options.analysis);
   const seq = table.sequentialLike;
   const lineLength = options.lineLength ?? KERAS_SUMMARY_WIDTH;
   const positions = seq ? [0.45, 0.8, 1.0] : [0.3, 0.56, 0.74, 1.0];

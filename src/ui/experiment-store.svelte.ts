@@ -58,8 +58,12 @@ export class ExperimentStore {
 
   readonly #analyze = ops.analyzer();
   readonly analysis = $derived(this.#analyze(this.#graph));
-  readonly summary = $derived(ops.summaryTable(this.#graph, this.analysis));
-  readonly kerasSummary = $derived(ops.kerasSummary(this.#graph, this.#name));
+  // The summary's table and Keras text read no positions either: a drag's release keeps them (and the 200
+  // rows drawn from the table) as they were.
+  readonly #summaryTable = ops.positionBlind(ops.summaryTable);
+  readonly #kerasSummary = ops.positionBlind(ops.kerasSummary);
+  readonly summary = $derived(this.#summaryTable(this.#graph, this.analysis));
+  readonly kerasSummary = $derived(this.#kerasSummary(this.#graph, this.#name, this.analysis));
 
   /** Messages per node id, for drawing errors on the node that causes them. */
   readonly errorsByNode = $derived.by(() => {

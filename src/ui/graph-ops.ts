@@ -20,21 +20,35 @@ export const listLayerSpecs = (): readonly LayerSpec[] => g.listLayerSpecs();
 export const getLayerSpec = (className: string): LayerSpec | undefined => g.getLayerSpec(className);
 export const formatShape = (shape: Shape | undefined): string => (shape ? g.formatShape(shape) : '?');
 /**
- * Shape inference that skips graphs differing from the previous one only in node positions (a drag that
- * ends, an arrow-key move, a layout): inference does not read positions, so the previous analysis is returned
- * as is, and everything derived from it (errors per node, the canvas's node data) stays unchanged.
+ * Wraps a function of the graph (shape inference, the summary table, the Keras text) so that a graph differing
+ * from the previous call's only in node positions (a drag that ends, an arrow-key move, a layout), with the
+ * same further arguments, gets the previous result back as is: none of them reads positions, and keeping the
+ * result object keeps everything derived from it (errors per node, the canvas's node data, the summary's rows)
+ * unchanged.
  */
-export function analyzer(): (graph: ModelGraph) => Analysis {
-  let last: { graph: ModelGraph; analysis: Analysis } | null = null;
-  return (graph) => {
-    const analysis = last && onlyPositionsDiffer(last.graph, graph) ? last.analysis : g.analyzeGraph(graph);
-    last = { graph, analysis };
-    return analysis;
+export function positionBlind<A extends unknown[], R>(
+  compute: (graph: ModelGraph, ...args: A) => R,
+): (graph: ModelGraph, ...args: A) => R {
+  let last: { graph: ModelGraph; args: A; result: R } | null = null;
+  return (graph, ...args) => {
+    const reuse =
+      last !== null &&
+      args.length === last.args.length &&
+      args.every((a, i) => a === last!.args[i]) &&
+      onlyPositionsDiffer(last.graph, graph);
+    const result = reuse ? last!.result : compute(graph, ...args);
+    last = { graph, args, result };
+    return result;
   };
 }
 
+/** Shape inference that returns the previous analysis when only node positions changed. */
+export const analyzer = (): ((graph: ModelGraph) => Analysis) =>
+  positionBlind((graph) => g.analyzeGraph(graph));
+
 function onlyPositionsDiffer(a: ModelGraph, b: ModelGraph): boolean {
-  if (a.edges !== b.edges || a.nodes.length !== b.nodes.length) return false;
+  if (a === b) return true;
+  if (a.edges !== b.edges || a.outputs !== b.outputs || a.nodes.length !== b.nodes.length) return false;
   return a.nodes.every((n, i) => {
     const m = b.nodes[i];
     if (n === m) return true;
@@ -46,7 +60,8 @@ function onlyPositionsDiffer(a: ModelGraph, b: ModelGraph): boolean {
 }
 export const summaryTable = (graph: ModelGraph, analysis?: Analysis): SummaryTable =>
   g.summaryRows(graph, analysis);
-export const kerasSummary = (graph: ModelGraph, name: string): string => g.summary(graph, name);
+export const kerasSummary = (graph: ModelGraph, name: string, analysis?: Analysis): string =>
+  g.summary(graph, name, { analysis });
 
 export function addNode(
   graph: ModelGraph,
