@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeBlobs } from '../data/blobs';
 import type { Dataset } from '../data/types';
 import type { ExperimentSpec } from '../experiment/spec';
@@ -8,18 +8,9 @@ import { fillConfig } from '../graph';
 import type { GraphEdge, GraphNode, LayerConfig, ModelGraph } from '../graph/types';
 import { buildModel } from './build-model';
 import { runExperiment } from './run-experiment';
-import { blobsSpec, recorder, withNodeConfig } from './testing';
+import { blobsSpec, onCpuWithoutLeaks, recorder, withNodeConfig } from './testing';
 
-let tensorsAtStart = 0;
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-beforeEach(() => {
-  tensorsAtStart = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(tensorsAtStart);
-});
+onCpuWithoutLeaks();
 
 const blobs = makeBlobs(256, 3);
 

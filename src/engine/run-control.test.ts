@@ -1,39 +1,22 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeBlobs } from '../data/blobs';
-import { fillConfig } from '../graph';
 import type { ModelGraph } from '../graph/types';
 import type { TrainEvent } from '../experiment/protocol';
 import { openSession } from './run-experiment';
 import type { TrainingSession } from './session';
-import { blobsSpec, recorder } from './testing';
+import { blobsSpec, onCpuWithoutLeaks, recorder, testNode } from './testing';
 
-let tensorsAtStart = 0;
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-beforeEach(() => {
-  tensorsAtStart = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(tensorsAtStart);
-});
+onCpuWithoutLeaks();
 
 /** Input 2 → Dense 16 → Dropout 0.3 → Dense 3: dropout draws from the step RNG on every step. */
 function dropoutGraph(): ModelGraph {
-  const node = (id: string, className: string, config: Record<string, unknown>, x: number) => ({
-    id,
-    className,
-    name: id,
-    config: fillConfig(className, config as never),
-    position: { x, y: 0 },
-  });
   return {
     nodes: [
-      node('input', 'InputLayer', { batch_shape: [null, 2] }, 0),
-      node('hidden', 'Dense', { units: 16, activation: 'relu' }, 1),
-      node('drop', 'Dropout', { rate: 0.3 }, 2),
-      node('head', 'Dense', { units: 3, activation: 'softmax' }, 3),
+      testNode('input', 'InputLayer', { batch_shape: [null, 2] }, 0),
+      testNode('hidden', 'Dense', { units: 16, activation: 'relu' }, 1),
+      testNode('drop', 'Dropout', { rate: 0.3 }, 2),
+      testNode('head', 'Dense', { units: 3, activation: 'softmax' }, 3),
     ],
     edges: [
       { id: 'a', source: 'input', target: 'hidden', targetSlot: 0 },

@@ -1,21 +1,11 @@
-import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeBlobs } from '../data/blobs';
 import type { ExperimentSpec } from '../experiment/spec';
 import type { CallbackEventView, TrainEvent } from '../experiment/protocol';
 import { openSession, runExperiment } from './run-experiment';
-import { blobsSpec, recorder, withNodeConfig } from './testing';
+import { blobsSpec, onCpuWithoutLeaks, recorder, withNodeConfig } from './testing';
 
-let tensorsAtStart = 0;
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-beforeEach(() => {
-  tensorsAtStart = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(tensorsAtStart);
-});
+onCpuWithoutLeaks();
 
 const blobs = makeBlobs(256, 7);
 const never = () => false;

@@ -1,39 +1,22 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeBlobs } from '../data/blobs';
 import type { ModelGraph } from '../graph/types';
-import { fillConfig } from '../graph';
 import { openSession } from './run-experiment';
 import { TrainingSession } from './session';
-import { blobsSpec, recorder } from './testing';
+import { blobsSpec, onCpuWithoutLeaks, recorder, testNode } from './testing';
 
 const MB = 1024 * 1024;
-let tensorsAtStart = 0;
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-beforeEach(() => {
-  tensorsAtStart = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(tensorsAtStart);
-});
+onCpuWithoutLeaks();
 
 /** Input 2 → Dense 32 → Dense 32 → Dense 3: small weights, so activations dominate at large batches. */
 function wideGraph(): ModelGraph {
-  const node = (id: string, className: string, config: Record<string, unknown>, x: number) => ({
-    id,
-    className,
-    name: id,
-    config: fillConfig(className, config as never),
-    position: { x, y: 0 },
-  });
   return {
     nodes: [
-      node('input', 'InputLayer', { batch_shape: [null, 2] }, 0),
-      node('wide', 'Dense', { units: 32, activation: 'relu' }, 1),
-      node('wider', 'Dense', { units: 32, activation: 'relu' }, 2),
-      node('head', 'Dense', { units: 3, activation: 'softmax' }, 3),
+      testNode('input', 'InputLayer', { batch_shape: [null, 2] }, 0),
+      testNode('wide', 'Dense', { units: 32, activation: 'relu' }, 1),
+      testNode('wider', 'Dense', { units: 32, activation: 'relu' }, 2),
+      testNode('head', 'Dense', { units: 3, activation: 'softmax' }, 3),
     ],
     edges: [
       { id: 'a', source: 'input', target: 'wide', targetSlot: 0 },

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeBlobs } from '../../data/blobs';
 import { buildModel } from '../build-model';
 import { TrainingSession } from '../session';
-import { blobsSpec } from '../testing';
+import { blobsSpec, onCpuWithoutLeaks } from '../testing';
 import type { GpuErrorRecord } from './device-failure';
 import type { DeviceGuard } from './guard';
 
@@ -12,16 +12,7 @@ import type { DeviceGuard } from './guard';
  * the WebGPU guard would, and the session must roll back to its last verified copy and finish on resume.
  * (The real device is destroyed in tests/e2e/device-lost.spec.ts.)
  */
-let tensorsAtStart = 0;
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-beforeEach(() => {
-  tensorsAtStart = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(tensorsAtStart);
-});
+onCpuWithoutLeaks();
 
 const LOST: GpuErrorRecord = {
   cause: 'lost',
