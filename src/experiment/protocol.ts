@@ -66,8 +66,10 @@ export interface TrainerApi {
 
 /** A kept ModelCheckpoint save, as the Checkpoints panel lists it. `savedAt` is in ms since the epoch. */
 export interface CheckpointView {
+  /** The run it belongs to, so one store can hold several experiments. */
   runId: string;
   experiment: string;
+  /** The formatted filepath; saving under an existing key replaces that checkpoint (Keras overwrites). */
   key: string;
   epoch: number;
   monitor: string;

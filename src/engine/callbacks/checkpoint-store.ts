@@ -1,3 +1,5 @@
+import type { CheckpointView } from '../../experiment/protocol';
+
 /**
  * Where checkpoints live. The interface is what ModelCheckpoint's save requests need and what the UI needs
  * to list and restore them; the browser implementation (IndexedDB, in the worker) is the loop's integration,
@@ -13,19 +15,8 @@ export interface StoredWeight {
   data: Float32Array | Int32Array;
 }
 
-export interface CheckpointMeta {
-  /** The formatted filepath; saving under an existing key replaces that checkpoint (Keras overwrites). */
-  key: string;
-  /** The run it belongs to, so one store can hold several experiments. */
-  runId: string;
-  epoch: number;
-  monitor: string;
-  value: number | null;
-  weightsOnly: boolean;
-  /** Milliseconds since the epoch, for ordering. */
-  savedAt: number;
-  bytes: number;
-}
+/** What a store keeps beside the weights: the panel's row without the experiment's name (a run record has it). */
+export type CheckpointMeta = Omit<CheckpointView, 'experiment'>;
 
 export interface Checkpoint extends CheckpointMeta {
   weights: StoredWeight[];
