@@ -18,8 +18,8 @@ export interface BenchConfig {
   batches: Record<BenchBackend, Record<SpeedModel, number>>;
   readbackEvery: number;
   /**
-   * Extra loop-vs-fit rows with tfjs flags set (e.g. WebGPU's naive conv2d, far faster on SwiftShader); the
-   * flags are restored afterwards. Informational: the app does not set them.
+   * Extra loop-vs-fit rows with tfjs flags set; the flags are restored afterwards. Informational: the app does
+   * not set them.
    */
   flagVariants: {
     backend: BenchBackend;

@@ -101,12 +101,8 @@ async function tryWebGpu(options: BackendOptions): Promise<Attempt> {
     };
   }
   const info = adapter.info;
-  if (info?.architecture === 'swiftshader') {
-    // On SwiftShader (a CPU adapter) tfjs's tiled Conv2D programs take seconds per call; its direct
-    // convolution gives the same results (within 1e-6, measured by the bench) about 11× faster in training.
-    // The flag is named a debug flag in tfjs, so it is set only on this adapter.
-    tf.env().set('WEBGPU_USE_NAIVE_CONV2D_DEBUG', true);
-  }
+  // Not WEBGPU_USE_NAIVE_CONV2D_DEBUG, although tfjs's tiled Conv2D is slow on SwiftShader: in tfjs 4.22 the
+  // naive program's shader calls main() without the index it declares, so every Conv2D fails validation.
   const described = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ');
   return { ok: true, adapter: described || 'unnamed WebGPU adapter', limits };
 }

@@ -1,4 +1,5 @@
 import { blobsExperiment, defaultExperiment } from '../experiment/defaults';
+import { smallCnnGraph } from '../graph/templates';
 import type { ExperimentSpec } from '../experiment/spec';
 import { scaleGraph } from '../graph/testing/scale';
 import type { ModelGraph } from '../graph/types';
@@ -8,11 +9,19 @@ import * as ops from './graph-ops';
  * The experiments a URL can open with `?experiment=…`. `blobs` is tiny and fast for browser tests; `blobs-wide`
  * is the same problem through a Dense 256 hidden layer, whose activations grow with the batch size, so a
  * budget under 1 MB refuses a batch of 128 while a smaller batch fits. `scale200` is a 200-layer graph for the
- * editor-scale bench (drag frame times); it is for editing, not training.
+ * editor-scale bench (drag frame times); it is for editing, not training. `mnist-cnn` is the Small CNN template
+ * on 96 digits for one epoch: enough to run every Conv2D kernel, forward and backward, in a browser test.
  */
 export const URL_EXPERIMENTS: Record<string, () => ExperimentSpec> = {
   blobs: blobsExperiment,
   'blobs-wide': blobsWideExperiment,
+  'mnist-cnn': () => ({
+    ...defaultExperiment(),
+    name: 'MNIST small CNN',
+    graph: smallCnnGraph(),
+    data: { dataset: 'mnist', samples: 96, validationSplit: 1 / 3 },
+    fit: { epochs: 1, batchSize: 32, shuffle: true, readbackEvery: 10 },
+  }),
   scale200: () => ({ ...blobsExperiment(), name: 'Scale 200', graph: scaleGraph(200) }),
 };
 

@@ -34,3 +34,19 @@ test('trains the blobs model on webgpu until it finishes, and the loss goes down
   expect(accuracy.every((a) => a >= 0 && a <= 1)).toBe(true);
   expect(problems.errors).toEqual([]);
 });
+
+test('a small CNN trains on webgpu: every Conv2D kernel compiles and runs, forward and backward', async ({
+  page,
+  problems,
+}) => {
+  await page.goto('/?experiment=mnist-cnn');
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'webgpu');
+  await page.getByRole('button', { name: /Train/ }).click();
+  const status = page.getByTestId('train-status');
+  // A shader that fails WebGPU validation ends the run as a device error instead.
+  await expect(status).toContainText('Training finished', { timeout: 110_000 });
+  const losses = await epochLosses(page);
+  expect(losses).toHaveLength(1);
+  expect(Number.isFinite(losses[0])).toBe(true);
+  expect(problems.errors).toEqual([]);
+});
