@@ -16,13 +16,3 @@ export const KERAS_OPTIMIZER_DEFAULTS: Record<
   adadelta: { learning_rate: 0.001, rho: 0.95, epsilon: 1e-7 },
   adamax: { learning_rate: 0.001, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7 },
 };
-
-/** Keras's class names of the optimizers, as `keras.optimizers.<Name>`. */
-export const KERAS_OPTIMIZER_CLASSES: Record<KerasOptimizerName, string> = {
-  sgd: 'SGD',
-  adam: 'Adam',
-  rmsprop: 'RMSprop',
-  adagrad: 'Adagrad',
-  adadelta: 'Adadelta',
-  adamax: 'Adamax',
-};
