@@ -18,6 +18,7 @@ export function codegenOptions(spec: ExperimentSpec): CodegenOptions {
     optimizer: c.optimizerConfig?.name ?? c.optimizer,
     learningRate: learning_rate ?? c.learningRate,
     optimizerArgs: defined({ ...optimizerArgs, ...clip }),
+    ...(c.schedule && c.schedule.name !== 'constant' ? { schedule: c.schedule } : {}),
     loss: c.lossConfig?.name ?? c.loss,
     lossArgs: defined(lossArgs),
     metrics: (c.metrics ?? [{ name: 'accuracy' }]).map((m) =>

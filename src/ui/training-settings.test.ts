@@ -12,6 +12,7 @@ import {
 } from './training-settings';
 import { TOP_K_SETTING, classWeightSettings, metricsOf, withMetric } from './metric-settings';
 import { outputFindings } from './output-check';
+import { scheduleSettings } from './schedule-settings';
 
 const byId = (settings: Setting[], id: string) => {
   const found = settings.find((s) => s.id === id);
@@ -155,5 +156,48 @@ describe('loss ↔ final activation before Train', () => {
     expect(found.output).toBe('dense_1');
     expect(found.finding.severity).toBe('error');
     expect(found.finding.message).toContain('softmax is applied twice');
+  });
+});
+
+describe('learning-rate schedule settings', () => {
+  it('starts a picked schedule valid, edits its Keras arguments, and goes back to a constant rate', () => {
+    let spec = blobsExperiment();
+    expect(scheduleSettings(spec).map((s) => s.arg.label)).toEqual(['schedule']);
+    spec = set(spec, scheduleSettings(spec), 'schedule.name', 'exponential_decay');
+    expect(scheduleSettings(spec).map((s) => s.arg.label)).toEqual([
+      'schedule',
+      'decay_steps',
+      'decay_rate',
+      'staircase',
+    ]);
+    spec = set(spec, scheduleSettings(spec), 'schedule.decay_rate', 0.5);
+    spec = set(spec, scheduleSettings(spec), 'schedule.staircase', true);
+    expect(spec.compile.schedule).toEqual({
+      name: 'exponential_decay',
+      decay_steps: 100,
+      decay_rate: 0.5,
+      staircase: true,
+    });
+    expect(applySetting(spec, byId(scheduleSettings(spec), 'schedule.decay_steps'), 0).ok).toBe(false);
+
+    spec = set(spec, scheduleSettings(spec), 'schedule.name', 'piecewise_constant');
+    expect(spec.compile.schedule).toEqual({
+      name: 'piecewise_constant',
+      boundaries: [100],
+      values: [0.05, 0.005],
+    });
+    const values = byId(scheduleSettings(spec), 'schedule.values');
+    expect(values.get(spec)).toBe('0.05, 0.005');
+    spec = set(spec, scheduleSettings(spec), 'schedule.boundaries', [10, 20]);
+    spec = set(spec, scheduleSettings(spec), 'schedule.values', '0.1, 0.01, 0.001');
+    expect(spec.compile.schedule).toEqual({
+      name: 'piecewise_constant',
+      boundaries: [10, 20],
+      values: [0.1, 0.01, 0.001],
+    });
+    const refused = applySetting(spec, values, '0.1, fast');
+    expect(refused.ok).toBe(false);
+    spec = set(spec, scheduleSettings(spec), 'schedule.name', 'constant');
+    expect('schedule' in spec.compile).toBe(false);
   });
 });

@@ -134,4 +134,24 @@ describe('Keras Python', () => {
     expect(code).toContain('validation_freq=[1, 3],');
     if (python) expect(pyCompile(`opt_${optimizer}`, code)).toBeNull();
   });
+
+  it.each([
+    [
+      { name: 'exponential_decay', decay_steps: 100, decay_rate: 0.5, staircase: true },
+      'ExponentialDecay(initial_learning_rate=0.01, decay_steps=100, decay_rate=0.5, staircase=True)',
+    ],
+    [
+      { name: 'cosine_decay', decay_steps: 1000, alpha: 0.1 },
+      'CosineDecay(initial_learning_rate=0.01, decay_steps=1000, alpha=0.1)',
+    ],
+    [
+      { name: 'piecewise_constant', boundaries: [10, 20], values: [0.1, 0.01, 0.001] },
+      'PiecewiseConstantDecay(boundaries=[10, 20], values=[0.1, 0.01, 0.001])',
+    ],
+  ])('writes a %o learning-rate schedule as keras.optimizers.schedules', (schedule, expected) => {
+    const graph = TEMPLATES.find((t) => t.id === 'blobs-mlp')!.build();
+    const code = kerasPython(graph, { optimizer: 'sgd', learningRate: 0.01, schedule });
+    expect(code).toContain(`keras.optimizers.SGD(learning_rate=keras.optimizers.schedules.${expected})`);
+    if (python) expect(pyCompile(`schedule_${schedule.name}`, code)).toBeNull();
+  });
 });

@@ -86,12 +86,28 @@ const METRIC_CLASSES: Record<string, string> = {
 
 const keywords = (args: [string, ArgValue][]) => args.map(([k, v]) => `${k}=${py(v)}`).join(', ');
 
+const SCHEDULE_CLASSES: Record<string, string> = {
+  exponential_decay: 'ExponentialDecay',
+  cosine_decay: 'CosineDecay',
+  piecewise_constant: 'PiecewiseConstantDecay',
+};
+
+/** The learning rate: a number, or a keras.optimizers.schedules object starting from it. */
+function learningRate(o: ResolvedCodegen): string {
+  const schedule = o.schedule;
+  const cls = schedule && SCHEDULE_CLASSES[schedule.name];
+  if (!schedule || !cls) return String(o.learningRate);
+  const args = Object.entries(schedule).filter(([k]) => k !== 'name');
+  const value = (v: unknown) => (Array.isArray(v) ? `[${v.join(', ')}]` : py(v as ArgValue));
+  // A piecewise schedule's rates are its `values`; the others start from the optimizer's rate.
+  const initial = schedule.name === 'piecewise_constant' ? [] : [`initial_learning_rate=${o.learningRate}`];
+  return `keras.optimizers.schedules.${cls}(${[...initial, ...args.map(([k, v]) => `${k}=${value(v)}`)].join(', ')})`;
+}
+
 function optimizer(o: ResolvedCodegen): string {
-  const args: [string, ArgValue][] = [
-    ['learning_rate', o.learningRate],
-    ...Object.entries(o.optimizerArgs ?? {}),
-  ];
-  return `keras.optimizers.${OPTIMIZER_CLASSES[o.optimizer]}(${keywords(args)})`;
+  const args = Object.entries(o.optimizerArgs ?? {}).map(([k, v]) => `${k}=${py(v)}`);
+  const all = [`learning_rate=${learningRate(o)}`, ...args].join(', ');
+  return `keras.optimizers.${OPTIMIZER_CLASSES[o.optimizer]}(${all})`;
 }
 
 /** The model's loss: its name, or `keras.losses.<Class>(from_logits=True, …)` when it has arguments. */

@@ -18,6 +18,11 @@ export interface CodegenOptions {
    * global_clipnorm), only those the user set: each is written as `name=value` after learning_rate.
    */
   optimizerArgs?: Record<string, number | boolean>;
+  /**
+   * A keras.optimizers.schedules schedule for the learning rate: its snake_case name (exponential_decay,
+   * cosine_decay, piecewise_constant) and Keras arguments; the initial rate is `learningRate`.
+   */
+  schedule?: { name: string; [arg: string]: string | number | boolean | number[] };
   /** Keras loss name for outputs with no loss of their own (graph.outputs). */
   loss?: string;
   /** Arguments of that loss (from_logits, delta): when present it is written as a loss object. */
@@ -42,6 +47,7 @@ export interface CodegenOptions {
 type OptionalCodegen =
   | 'earlyStoppingPatience'
   | 'optimizerArgs'
+  | 'schedule'
   | 'lossArgs'
   | 'classWeight'
   | 'validationFreq'

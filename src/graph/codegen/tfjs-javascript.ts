@@ -280,6 +280,11 @@ export function tfjsJavascript(graph: ModelGraph, options: CodegenOptions = {}):
   const metrics = metricsOf(o.metrics);
   const fit = fitExtras(o);
   lines.push(...optimizer.notes, ...metrics.notes, ...fit.notes);
+  if (o.schedule) {
+    lines.push(
+      `// tf.train's optimizers have no learning-rate schedules: Kiln trains with ${o.schedule.name}.`,
+    );
+  }
   if (o.lossArgs?.from_logits === true) {
     lines.push(
       "// tfjs-layers' losses take probabilities (no from_logits): end the model with softmax/sigmoid.",
