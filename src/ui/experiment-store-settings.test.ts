@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { blobsExperiment } from '../experiment/defaults';
 import { ExperimentStore } from './experiment-store.svelte';
-import { FIT_SETTINGS, optimizerSettings, type Setting } from './training-settings';
+import { binaryClassifierGraph } from '../graph/templates';
+import { FIT_SETTINGS, lossSettings, optimizerSettings, type Setting } from './training-settings';
 
 function setting(settings: Setting[], id: string): Setting {
   const found = settings.find((s) => s.id === id);
@@ -45,5 +46,14 @@ describe('ExperimentStore: Compile & fit intents', () => {
     store.applyPatch({ optimizer: 'sgd' });
     expect(store.spec().compile.optimizer).toBe('sgd');
     expect(store.spec().compile.optimizerConfig).toBeUndefined();
+  });
+
+  it('blocks Train on a loss the output’s activation cannot train with, as the worker would refuse it', () => {
+    const store = new ExperimentStore({ ...blobsExperiment(), graph: binaryClassifierGraph() });
+    expect(store.blockers).toHaveLength(1);
+    expect(store.blockers[0]).toMatch(/^dense_2: categorical_crossentropy over a single unit/);
+    store.setSetting(setting(lossSettings(store.spec()), 'loss.name'), 'binary_crossentropy');
+    expect(store.lossFindings).toEqual([]);
+    expect(store.blockers).toEqual([]);
   });
 });

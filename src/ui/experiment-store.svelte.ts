@@ -13,6 +13,7 @@ import { applyPatch } from '../client/settings-patch';
 import * as ops from './graph-ops';
 import { applySetting, type Setting } from './training-settings';
 import { withMetric } from './metric-settings';
+import { outputFindings } from './output-check';
 
 type Fit = ExperimentSpec['fit'];
 type Compile = ExperimentSpec['compile'];
@@ -93,10 +94,18 @@ export class ExperimentStore {
     return result.problems.filter((p) => !p.startsWith('graph')).map(humanizeProblem);
   });
 
+  /** The loss ↔ final-activation check on the graph as drawn (the worker refuses the same errors at Train). */
+  readonly lossFindings = $derived(
+    this.analysis.errors.length > 0 ? [] : outputFindings(this.spec(), this.analysis),
+  );
+
   /** Why Train is disabled, in words; empty when the experiment can run. */
   readonly blockers = $derived.by(() => {
     const errors = this.analysis.errors.map((e) => e.message);
-    return [...errors, ...this.specProblems];
+    const losses = this.lossFindings
+      .filter((f) => f.finding.severity === 'error')
+      .map((f) => `${f.output}: ${f.finding.message} ${f.finding.suggestion}`);
+    return [...errors, ...this.specProblems, ...losses];
   });
 
   constructor(spec: ExperimentSpec) {

@@ -29,6 +29,8 @@ test('Compile & fit: SGD with Nesterov momentum, a precision metric, validation 
 
   await page.getByLabel('Epochs').fill('3');
   await page.getByRole('button', { name: /Train/ }).click();
+  // A run trains with the settings it started with: the panel is locked until it ends.
+  await expect(momentum).toBeDisabled();
   await expect(page.getByTestId('train-status')).toContainText('Training finished', { timeout: 110_000 });
   // Settings unlock when the run is over.
   await expect(momentum).toBeEnabled();
