@@ -1,5 +1,6 @@
 import type { Dataset } from './types';
 import { createRng, deriveSeed, gaussian } from './random';
+import { DATASET_CLASS_NAMES } from './class-names';
 
 /** Centres on a circle, far enough apart (relative to the spread) that a tiny MLP separates them in a few epochs. */
 const CENTRES: ReadonlyArray<readonly [number, number]> = [
@@ -26,5 +27,12 @@ export function makeBlobs(samples: number, seed: number): Dataset {
     x[i * 2 + 1] = cy + SPREAD * gaussian(rng);
     y[i * classes + label] = 1;
   }
-  return { name: 'blobs', x, sampleShape: [2], y, classNames: ['A', 'B', 'C'], count: samples };
+  return {
+    name: 'blobs',
+    x,
+    sampleShape: [2],
+    y,
+    classNames: [...DATASET_CLASS_NAMES.blobs],
+    count: samples,
+  };
 }

@@ -139,4 +139,60 @@ describe('TF.js JavaScript', () => {
     g = linked.graph;
     expectSameAsKiln(g);
   });
+
+  it('compiles the optimizer and fit options tfjs takes, and says which it lacks', async () => {
+    const graph = TEMPLATES.find((t) => t.id === 'blobs-mlp')!.build();
+    const code = tfjsJavascript(graph, {
+      optimizer: 'sgd',
+      learningRate: 0.1,
+      optimizerArgs: { momentum: 0.9, nesterov: true, clipnorm: 1 },
+      metrics: ['accuracy', 'precision', 'recall', { name: 'top_k_categorical_accuracy', k: 2 }],
+      classWeight: { '0': 1, '1': 1, '2': 3 },
+      validationFreq: 2,
+      shuffle: false,
+      epochs: 1,
+    });
+    expect(code).toContain('tf.train.momentum(0.1, 0.9, true)');
+    expect(code).toContain("// tfjs's optimizers have no clipnorm");
+    expect(code).toContain('// tfjs-layers 4.22 has no top_k_categorical_accuracy');
+    expect(code).toContain('validation_freq=2');
+    const { model, train } = new Function('tf', `${code}\nreturn { model, train };`)(tf) as {
+      model: tf.LayersModel;
+      train: (xs: tf.Tensor, ys: tf.Tensor) => Promise<tf.History>;
+    };
+    const xs = tf.randomNormal([8, 2]);
+    const ys = tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2, 0, 1], 'int32'), 3));
+    try {
+      const optimizer = model.optimizer as tf.MomentumOptimizer;
+      expect(optimizer.getClassName()).toBe('Momentum');
+      expect(optimizer.getConfig()).toMatchObject({ momentum: 0.9, useNesterov: true });
+      const history = await train(xs, ys);
+      expect(Object.keys(history.history).sort()).toEqual(
+        ['acc', 'loss', 'precision', 'recall', 'val_acc', 'val_loss', 'val_precision', 'val_recall'].sort(),
+      );
+    } finally {
+      tf.dispose([xs, ys]);
+      model.optimizer.dispose();
+      // tfjs 4.22's MomentumOptimizer.dispose() skips SGDOptimizer's, leaving its −learning_rate scalar.
+      (model.optimizer as unknown as { c: tf.Scalar }).c.dispose();
+      model.dispose();
+    }
+  });
+
+  it.each([
+    ['adam', { beta_2: 0.99 }, 'tf.train.adam(0.001, 0.9, 0.99)'],
+    ['rmsprop', { momentum: 0.5 }, 'tf.train.rmsprop(0.001, 0.9, 0.5)'],
+    ['adagrad', { initial_accumulator_value: 0.2 }, 'tf.train.adagrad(0.001, 0.2)'],
+    ['adadelta', {}, 'tf.train.adadelta(0.001)'],
+    ['adamax', { epsilon: 1e-8 }, 'tf.train.adamax(0.001, 0.9, 0.999, 1e-8)'],
+  ] as const)('writes %s positionally with Keras’s defaults filled in', (optimizer, optimizerArgs, call) => {
+    const code = tfjsJavascript(TEMPLATES.find((t) => t.id === 'blobs-mlp')!.build(), {
+      optimizer,
+      optimizerArgs,
+    });
+    expect(code).toContain(call);
+    const model = run(code);
+    model.optimizer.dispose();
+    model.dispose();
+  });
 });

@@ -5,7 +5,7 @@ import { CallbackList } from './callbacks/callback-list';
 import type { CheckpointStore } from './callbacks/checkpoint-store';
 import { saveOrExplain } from './callbacks/tfjs-handle';
 import type { CallbackEvent, TrainingHandle } from './callbacks/types';
-import { checkLossActivation, type LossActivationFinding } from './compile/loss-activation';
+import { checkLossActivation, type LossActivationFinding } from '../experiment/loss-activation';
 import type { KerasOptimizer } from './compile/keras-optimizer';
 import { resolveCompile, resolveFit } from './compile/resolve';
 import { makeOptimizer } from './optimizers';

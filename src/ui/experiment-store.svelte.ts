@@ -5,11 +5,15 @@ import {
   type CallbackConfig,
   type ExperimentSpec,
   type BackendChoice,
+  type KerasMetricName,
   type MemorySettings,
 } from '../experiment/spec';
 import type { SettingsPatch } from '../experiment/protocol';
 import { applyPatch } from '../client/settings-patch';
 import * as ops from './graph-ops';
+import { applySetting, type Setting } from './training-settings';
+import { withMetric } from './metric-settings';
+import { outputFindings } from './output-check';
 
 type Fit = ExperimentSpec['fit'];
 type Compile = ExperimentSpec['compile'];
@@ -48,6 +52,11 @@ export class ExperimentStore {
   compile = $state<Compile>({ optimizer: 'adam', learningRate: 0.001, loss: 'categorical_crossentropy' });
   /** Bound to the Memory panel's budget, allocation mode and "start even if…" controls. */
   memory = $state<MemorySettings>({ ...DEFAULT_MEMORY });
+  /** The dataset, its size and validation split: edited in the Compile & fit panel. */
+  data = $state<ExperimentSpec['data']>({ dataset: 'blobs', samples: 300, validationSplit: 0.2 });
+  seed = $state(0);
+  /** Refusals shown next to Compile & fit fields, keyed by setting id. */
+  #settingErrors = $state.raw<Record<string, string>>({});
   /** The backend asked for: one by name, or `auto` (the fastest for this model, measured at Train). */
   backend = $state<BackendChoice>('webgpu');
   #selectedId = $state<string | null>(null);
@@ -89,10 +98,18 @@ export class ExperimentStore {
     return result.problems.filter((p) => !p.startsWith('graph')).map(humanizeProblem);
   });
 
+  /** The loss ↔ final-activation check on the graph as drawn (the worker refuses the same errors at Train). */
+  readonly lossFindings = $derived(
+    this.analysis.errors.length > 0 ? [] : outputFindings(this.spec(), this.analysis),
+  );
+
   /** Why Train is disabled, in words; empty when the experiment can run. */
   readonly blockers = $derived.by(() => {
     const errors = this.analysis.errors.map((e) => e.message);
-    return [...errors, ...this.specProblems];
+    const losses = this.lossFindings
+      .filter((f) => f.finding.severity === 'error')
+      .map((f) => `${f.output}: ${f.finding.message} ${f.finding.suggestion}`);
+    return [...errors, ...this.specProblems, ...losses];
   });
 
   constructor(spec: ExperimentSpec) {
@@ -127,8 +144,11 @@ export class ExperimentStore {
     this.compile = { ...spec.compile };
     this.memory = { ...spec.memory };
     this.backend = spec.backend;
+    this.data = { ...spec.data };
+    this.seed = spec.seed;
     this.#selectedId = null;
     this.#fieldErrors = {};
+    this.#settingErrors = {};
   }
 
   /** A plain copy of the whole experiment, safe to post to the worker. */
@@ -141,15 +161,61 @@ export class ExperimentStore {
       compile: $state.snapshot(this.compile),
       memory: $state.snapshot(this.memory),
       backend: this.backend,
+      data: $state.snapshot(this.data),
+      seed: this.seed,
     };
   }
 
   /** Applies a remedy's settings, so the panels show them and the next Train (or resume) uses them. */
   applyPatch(patch: SettingsPatch): void {
     const next = applyPatch(this.spec(), patch);
+    // A remedy that switches the optimizer replaces any Keras-style optimizer config, which would override it.
+    if (patch.optimizer && next.compile.optimizerConfig?.name !== patch.optimizer)
+      delete next.compile.optimizerConfig;
     this.fit = { ...next.fit };
     this.compile = { ...next.compile };
     this.memory = { ...next.memory };
+  }
+
+  /** Why a Compile & fit field's last value was refused, or null. */
+  settingError(id: string): string | null {
+    return this.#settingErrors[id] ?? null;
+  }
+
+  /**
+   * Sets one Compile & fit option (null = Keras's default); a value spec.ts's schema refuses is not applied
+   * and the reason is kept next to the field. Like the train bar's inputs, these are settings, not graph
+   * edits: they are not on the graph's undo stack.
+   */
+  setSetting(setting: Setting, value: ArgValue | null): boolean {
+    const result = applySetting(this.spec(), setting, value);
+    this.#setSettingError(setting.id, result.ok ? null : result.reason);
+    if (result.ok) this.#takeSettings(result.spec);
+    return result.ok;
+  }
+
+  /** Records a value a Compile & fit field could not even parse. */
+  refuseSetting(id: string, reason: string): void {
+    this.#setSettingError(id, reason);
+  }
+
+  /** Ticks or unticks one metric of `compile.metrics`. */
+  setMetric(name: KerasMetricName, on: boolean): void {
+    this.#takeSettings(withMetric(this.spec(), name, on));
+  }
+
+  #takeSettings(next: ExperimentSpec): void {
+    this.fit = { ...next.fit };
+    this.compile = { ...next.compile };
+    this.data = { ...next.data };
+    this.seed = next.seed;
+  }
+
+  #setSettingError(id: string, reason: string | null): void {
+    const next = { ...this.#settingErrors };
+    if (reason) next[id] = reason;
+    else delete next[id];
+    this.#settingErrors = next;
   }
 
   /** The `fit.callbacks` entry for a Keras callback, or null when it is off. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseExperiment, type ExperimentSpec } from '../../experiment/spec';
 import { defaultExperiment } from '../../experiment/defaults';
-import { checkLossActivation } from './loss-activation';
+import { checkLossActivation } from '../../experiment/loss-activation';
 import { resolveCompile, resolveFit, trainingProblems } from './resolve';
 
 describe('loss ↔ final-activation check', () => {

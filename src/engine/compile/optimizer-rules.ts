@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KerasOptimizerName, OptimizerConfig } from '../../experiment/spec';
+import { KERAS_OPTIMIZER_DEFAULTS } from '../../experiment/keras-defaults';
 
 /**
  * The update rules of Keras 3's optimizers (keras/src/optimizers/*.py, `update_step`), written with tfjs ops.
@@ -20,16 +21,6 @@ export type ResolvedOptimizerConfig = Required<Omit<OptimizerConfig, 'learning_r
   learning_rate: number;
 };
 
-/** Keras 3's defaults (the signatures of keras.optimizers.SGD, Adam, RMSprop, Adagrad, Adadelta, Adamax). */
-export const KERAS_OPTIMIZER_DEFAULTS: Record<KerasOptimizerName, Partial<ResolvedOptimizerConfig>> = {
-  sgd: { learning_rate: 0.01, momentum: 0, nesterov: false },
-  adam: { learning_rate: 0.001, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7, amsgrad: false },
-  rmsprop: { learning_rate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false },
-  adagrad: { learning_rate: 0.001, initial_accumulator_value: 0.1, epsilon: 1e-7 },
-  adadelta: { learning_rate: 0.001, rho: 0.95, epsilon: 1e-7 },
-  adamax: { learning_rate: 0.001, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7 },
-};
-
 /** Values for the arguments an optimizer does not use, so the resolved config is one flat shape. */
 const UNUSED = {
   momentum: 0,
@@ -48,12 +39,13 @@ export function resolveOptimizerConfig(
   config: OptimizerConfig,
   fallbackRate?: number,
 ): ResolvedOptimizerConfig {
+  // Keras 3's defaults live in src/experiment so the UI and the code view show the same ones without tfjs.
   const defaults = KERAS_OPTIMIZER_DEFAULTS[config.name];
   const chosen = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined));
   return {
     ...UNUSED,
     ...defaults,
-    learning_rate: fallbackRate ?? defaults.learning_rate!,
+    learning_rate: fallbackRate ?? defaults.learning_rate,
     ...chosen,
   } as ResolvedOptimizerConfig;
 }

@@ -1,12 +1,11 @@
 import {
-  LOSS_NAMES,
   type CallbackConfig,
   type ExperimentSpec,
-  type KerasLossName,
   type LossConfig,
   type MetricConfig,
   type ScheduleConfig,
 } from '../../experiment/spec';
+import { lossNameOf } from '../../experiment/loss-names';
 import { clippingProblem, type ClipOptions } from './clipping';
 import { resolveLoss, type ResolvedLoss } from './losses';
 import { resolveOptimizerConfig, type ResolvedOptimizerConfig } from './optimizer-rules';
@@ -60,14 +59,6 @@ export function resolveCompile(spec: ExperimentSpec): ResolvedCompile {
     metrics: c.metrics ?? [{ name: 'accuracy' }],
     clip,
   };
-}
-
-/** Keras's short names for losses a graph head may carry. */
-const LOSS_ALIASES: Record<string, KerasLossName> = { mse: 'mean_squared_error', mae: 'mean_absolute_error' };
-
-export function lossNameOf(name: string): KerasLossName | null {
-  if ((LOSS_NAMES as readonly string[]).includes(name)) return name as KerasLossName;
-  return LOSS_ALIASES[name] ?? null;
 }
 
 function outputsOf(

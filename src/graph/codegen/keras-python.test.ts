@@ -77,4 +77,81 @@ describe('Keras Python', () => {
     expect(code).toContain('loss={"cat": "mean_squared_error", "conv": "mean_squared_error"}');
     if (python) expect(pyCompile('mixed', code)).toBeNull();
   });
+
+  it('writes the compile and fit arguments the experiment sets, and only those', () => {
+    const graph = TEMPLATES.find((t) => t.id === 'blobs-mlp')!.build();
+    const plain = kerasPython(graph);
+    expect(plain).toContain('optimizer=keras.optimizers.Adam(learning_rate=0.001),');
+    expect(plain).not.toMatch(/class_weight|validation_freq|shuffle|set_random_seed/);
+    const code = kerasPython(graph, {
+      optimizer: 'sgd',
+      learningRate: 0.05,
+      optimizerArgs: { momentum: 0.9, nesterov: true, clipnorm: 1 },
+      lossArgs: { from_logits: true },
+      metrics: [
+        'accuracy',
+        { name: 'top_k_categorical_accuracy', k: 2 },
+        'precision',
+        { name: 'recall', threshold: 0.3 },
+      ],
+      classWeight: { '0': 1, '2': 2.5 },
+      validationFreq: 2,
+      shuffle: false,
+      seed: 7,
+    });
+    expect(code).toContain('keras.utils.set_random_seed(7)');
+    expect(code).toContain(
+      'optimizer=keras.optimizers.SGD(learning_rate=0.05, momentum=0.9, nesterov=True, clipnorm=1),',
+    );
+    expect(code).toContain('loss=keras.losses.CategoricalCrossentropy(from_logits=True),');
+    expect(code).toContain(
+      'metrics=["accuracy", keras.metrics.TopKCategoricalAccuracy(k=2), "precision", keras.metrics.Recall(thresholds=0.3)],',
+    );
+    expect(code).toContain('    class_weight={0: 1, 2: 2.5},\n    validation_freq=2,\n    shuffle=False,\n)');
+    if (python) expect(pyCompile('compile_fit', code)).toBeNull();
+  });
+
+  it.each([
+    [
+      'adagrad',
+      { initial_accumulator_value: 0.2 },
+      'Adagrad(learning_rate=0.001, initial_accumulator_value=0.2)',
+    ],
+    ['adadelta', { rho: 0.9 }, 'Adadelta(learning_rate=0.001, rho=0.9)'],
+    ['adamax', { epsilon: 1e-8 }, 'Adamax(learning_rate=0.001, epsilon=1e-8)'],
+    ['rmsprop', { centered: true }, 'RMSprop(learning_rate=0.001, centered=True)'],
+  ] as const)('writes %s with its Keras arguments', (optimizer, optimizerArgs, expected) => {
+    const graph = TEMPLATES.find((t) => t.id === 'blobs-mlp')!.build();
+    const code = kerasPython(graph, {
+      optimizer,
+      optimizerArgs,
+      loss: 'huber',
+      lossArgs: { delta: 2 },
+      validationFreq: [1, 3],
+    });
+    expect(code).toContain(`keras.optimizers.${expected}`);
+    expect(code).toContain('loss=keras.losses.Huber(delta=2),');
+    expect(code).toContain('validation_freq=[1, 3],');
+    if (python) expect(pyCompile(`opt_${optimizer}`, code)).toBeNull();
+  });
+
+  it.each([
+    [
+      { name: 'exponential_decay', decay_steps: 100, decay_rate: 0.5, staircase: true },
+      'ExponentialDecay(initial_learning_rate=0.01, decay_steps=100, decay_rate=0.5, staircase=True)',
+    ],
+    [
+      { name: 'cosine_decay', decay_steps: 1000, alpha: 0.1 },
+      'CosineDecay(initial_learning_rate=0.01, decay_steps=1000, alpha=0.1)',
+    ],
+    [
+      { name: 'piecewise_constant', boundaries: [10, 20], values: [0.1, 0.01, 0.001] },
+      'PiecewiseConstantDecay(boundaries=[10, 20], values=[0.1, 0.01, 0.001])',
+    ],
+  ])('writes a %o learning-rate schedule as keras.optimizers.schedules', (schedule, expected) => {
+    const graph = TEMPLATES.find((t) => t.id === 'blobs-mlp')!.build();
+    const code = kerasPython(graph, { optimizer: 'sgd', learningRate: 0.01, schedule });
+    expect(code).toContain(`keras.optimizers.SGD(learning_rate=keras.optimizers.schedules.${expected})`);
+    if (python) expect(pyCompile(`schedule_${schedule.name}`, code)).toBeNull();
+  });
 });

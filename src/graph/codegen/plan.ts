@@ -2,22 +2,59 @@ import type { ArgValue, GraphAnalysis, GraphNode, LayerConfig, ModelGraph } from
 import { analyzeGraph } from '../analyze';
 import { fillConfig, getLayerSpec, isTrainable } from '../registry';
 
+/** A metric as the code writes it: a Keras name, or a name with the arguments Keras's metric class takes. */
+export type CodegenMetric = string | { name: string; k?: number; threshold?: number };
+
+/** Keras's optimizers by `keras.optimizers` class; tfjs has a `tf.train` factory for each. */
+export type CodegenOptimizer = 'adam' | 'sgd' | 'rmsprop' | 'adagrad' | 'adadelta' | 'adamax';
+
 /** What the generated code compiles and fits with; every field has a default so a bare graph generates. */
 export interface CodegenOptions {
   modelName?: string;
-  optimizer?: 'adam' | 'sgd' | 'rmsprop';
+  optimizer?: CodegenOptimizer;
   learningRate?: number;
+  /**
+   * The optimizer's other Keras arguments (momentum, nesterov, beta_1…, clipnorm, clipvalue,
+   * global_clipnorm), only those the user set: each is written as `name=value` after learning_rate.
+   */
+  optimizerArgs?: Record<string, number | boolean>;
+  /**
+   * A keras.optimizers.schedules schedule for the learning rate: its snake_case name (exponential_decay,
+   * cosine_decay, piecewise_constant) and Keras arguments; the initial rate is `learningRate`.
+   */
+  schedule?: { name: string; [arg: string]: string | number | boolean | number[] };
   /** Keras loss name for outputs with no loss of their own (graph.outputs). */
   loss?: string;
-  metrics?: string[];
+  /** Arguments of that loss (from_logits, delta): when present it is written as a loss object. */
+  lossArgs?: Record<string, number | boolean>;
+  metrics?: CodegenMetric[];
   epochs?: number;
   batchSize?: number;
   validationSplit?: number;
   /** When set, fit stops once val_loss has not improved for this many epochs (EarlyStopping). */
   earlyStoppingPatience?: number;
+  /** Keras's `class_weight`: class index → weight. */
+  classWeight?: Record<string, number>;
+  /** Keras's `validation_freq`: every N epochs, or the epochs listed. */
+  validationFreq?: number | number[];
+  /** Written only when false (Keras shuffles by default). */
+  shuffle?: boolean;
+  /** Written as `keras.utils.set_random_seed(seed)`, so the run can be repeated. */
+  seed?: number;
 }
 
-export const DEFAULT_CODEGEN: Required<Omit<CodegenOptions, 'earlyStoppingPatience'>> = {
+/** The options left out of the code unless set. */
+type OptionalCodegen =
+  | 'earlyStoppingPatience'
+  | 'optimizerArgs'
+  | 'schedule'
+  | 'lossArgs'
+  | 'classWeight'
+  | 'validationFreq'
+  | 'shuffle'
+  | 'seed';
+
+export const DEFAULT_CODEGEN: Required<Omit<CodegenOptions, OptionalCodegen>> = {
   modelName: 'functional',
   optimizer: 'adam',
   learningRate: 0.001,
@@ -27,6 +64,25 @@ export const DEFAULT_CODEGEN: Required<Omit<CodegenOptions, 'earlyStoppingPatien
   batchSize: 32,
   validationSplit: 0.2,
 };
+
+export type ResolvedCodegen = typeof DEFAULT_CODEGEN & Pick<CodegenOptions, OptionalCodegen>;
+
+/** The options with every default filled in. */
+export function codegenWith(options: CodegenOptions): ResolvedCodegen {
+  const chosen = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  return { ...DEFAULT_CODEGEN, ...chosen };
+}
+
+/** Metric name and arguments, whichever way it was given. */
+export function metricParts(metric: CodegenMetric): { name: string; args: [string, number][] } {
+  if (typeof metric === 'string') return { name: metric, args: [] };
+  const args: [string, number][] = [];
+  if (metric.k !== undefined) args.push(['k', metric.k]);
+  // Precision and Recall take a list of `thresholds`; the accuracies take one `threshold`.
+  const key = metric.name === 'precision' || metric.name === 'recall' ? 'thresholds' : 'threshold';
+  if (metric.threshold !== undefined) args.push([key, metric.threshold]);
+  return { name: metric.name, args };
+}
 
 /** Args Keras requires (no default): always written, even when equal to Kiln's default. */
 const REQUIRED: Record<string, readonly string[]> = {

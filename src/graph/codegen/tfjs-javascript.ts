@@ -1,12 +1,15 @@
 import type { ArgValue, GraphNode, ModelGraph } from '../types';
 import {
-  DEFAULT_CODEGEN,
+  codegenWith,
   kerasArgs,
+  metricParts,
   outputLosses,
   outputWeights,
   plan,
   type CodePlan,
+  type CodegenMetric,
   type CodegenOptions,
+  type ResolvedCodegen,
 } from './plan';
 import { sides } from '../layers/padding-sides';
 
@@ -125,12 +128,128 @@ class Subtract extends tf.layers.Layer {
 }
 `;
 
+/** tf.train's factory for a Keras optimizer, its positional arguments in Keras's names, and what tfjs lacks. */
+const OPTIMIZER_ARGS: Record<
+  ResolvedCodegen['optimizer'],
+  { factory: string; args: [string, number | boolean][] }
+> = {
+  sgd: { factory: 'sgd', args: [] },
+  adam: {
+    factory: 'adam',
+    args: [
+      ['beta_1', 0.9],
+      ['beta_2', 0.999],
+      ['epsilon', 1e-7],
+    ],
+  },
+  rmsprop: {
+    factory: 'rmsprop',
+    args: [
+      ['rho', 0.9],
+      ['momentum', 0],
+      ['epsilon', 1e-7],
+      ['centered', false],
+    ],
+  },
+  adagrad: { factory: 'adagrad', args: [['initial_accumulator_value', 0.1]] },
+  adadelta: {
+    factory: 'adadelta',
+    args: [
+      ['rho', 0.95],
+      ['epsilon', 1e-7],
+    ],
+  },
+  adamax: {
+    factory: 'adamax',
+    args: [
+      ['beta_1', 0.9],
+      ['beta_2', 0.999],
+      ['epsilon', 1e-7],
+    ],
+  },
+};
+
+/** `tf.train.*(…)` with the Keras arguments tfjs takes, and a note for those it does not. */
+function optimizerOf(o: ResolvedCodegen): { call: string; notes: string[] } {
+  const chosen = o.optimizerArgs ?? {};
+  const momentum = chosen.momentum;
+  if (o.optimizer === 'sgd' && typeof momentum === 'number' && momentum > 0) {
+    const nesterov = chosen.nesterov === true ? ', true' : '';
+    return {
+      call: `tf.train.momentum(${o.learningRate}, ${momentum}${nesterov})`,
+      notes: unsupported(chosen, ['momentum', 'nesterov']),
+    };
+  }
+  const { factory, args } = OPTIMIZER_ARGS[o.optimizer];
+  const used = args.map(([key]) => key);
+  // Positional: write up to the last argument the user set, filling the ones before with Keras's defaults.
+  const last = used.reduce((at, key, i) => (chosen[key] !== undefined ? i : at), -1);
+  const values = args.slice(0, last + 1).map(([key, keras]) => String(chosen[key] ?? keras));
+  return {
+    call: `tf.train.${factory}(${[String(o.learningRate), ...values].join(', ')})`,
+    notes: unsupported(chosen, used),
+  };
+}
+
+function unsupported(chosen: Record<string, number | boolean>, used: string[]): string[] {
+  return Object.entries(chosen)
+    .filter(([key, value]) => !used.includes(key) && !(key === 'nesterov' && value === false))
+    .map(([key, value]) => `// tfjs's optimizers have no ${key} (Kiln trains with ${key}=${String(value)}).`);
+}
+
+/** tfjs-layers 4.22's spelling of a Keras metric; null when it has none that works. */
+const METRICS: Record<string, string | null> = {
+  accuracy: "'accuracy'",
+  binary_accuracy: "'binaryAccuracy'",
+  categorical_accuracy: "'categoricalAccuracy'",
+  sparse_categorical_accuracy: 'tf.metrics.sparseCategoricalAccuracy',
+  precision: "'precision'",
+  recall: 'tf.metrics.recall',
+  mae: "'mae'",
+  mean_absolute_error: "'mae'",
+  top_k_categorical_accuracy: null,
+};
+
+function metricsOf(metrics: CodegenMetric[]): { list: string[]; notes: string[] } {
+  const list: string[] = [];
+  const notes: string[] = [];
+  for (const metric of metrics) {
+    const { name, args } = metricParts(metric);
+    const spelled = METRICS[name] ?? null;
+    if (spelled === null) notes.push(`// tfjs-layers 4.22 has no ${name}: it is left out here.`);
+    else list.push(spelled);
+    if (spelled !== null && args.length > 0)
+      notes.push(`// tfjs's ${name} takes no arguments (${args.map(([k, v]) => `${k}=${v}`).join(', ')}).`);
+  }
+  return { list, notes };
+}
+
+/** fit's optional arguments tfjs takes, and notes for those it lacks. */
+function fitExtras(o: ResolvedCodegen): { args: string[]; notes: string[] } {
+  const args: string[] = [];
+  const notes: string[] = [];
+  if (o.classWeight && Object.keys(o.classWeight).length > 0) {
+    args.push(
+      `classWeight: { ${Object.entries(o.classWeight)
+        .map(([k, w]) => `${Number(k)}: ${w}`)
+        .join(', ')} },`,
+    );
+  }
+  if (o.shuffle === false) args.push('shuffle: false,');
+  if (o.validationFreq !== undefined && o.validationFreq !== 1) {
+    notes.push(
+      `// tfjs-layers 4.22 validates every epoch: Kiln validates with validation_freq=${JSON.stringify(o.validationFreq)}.`,
+    );
+  }
+  return { args, notes };
+}
+
 /**
  * The graph as TF.js JavaScript (the body of a script with `tf` in scope): tf.input, tf.layers.*.apply,
  * tf.model, compile, and a `train(xs, ys)` that fits. Kinds tfjs lacks are added inline or explained.
  */
 export function tfjsJavascript(graph: ModelGraph, options: CodegenOptions = {}): string {
-  const o = { ...DEFAULT_CODEGEN, ...options };
+  const o = codegenWith(options);
   const p = plan(graph);
   const lines: string[] = [];
   if (graph.nodes.some((n) => n.className === 'Subtract')) lines.push(SUBTRACT);
@@ -157,14 +276,27 @@ export function tfjsJavascript(graph: ModelGraph, options: CodegenOptions = {}):
     `const model = tf.model({ inputs: ${list(inputs)}, outputs: ${list(outputs)}, name: ${js(o.modelName)} });`,
   );
   const losses = outputLosses(graph, outputs, o.loss).map((l) => js(LOSSES[l] ?? l));
-  const optimizer = `tf.train.${o.optimizer}(${o.learningRate})`;
+  const optimizer = optimizerOf(o);
+  const metrics = metricsOf(o.metrics);
+  const fit = fitExtras(o);
+  lines.push(...optimizer.notes, ...metrics.notes, ...fit.notes);
+  if (o.schedule) {
+    lines.push(
+      `// tf.train's optimizers have no learning-rate schedules: Kiln trains with ${o.schedule.name}.`,
+    );
+  }
+  if (o.lossArgs?.from_logits === true) {
+    lines.push(
+      "// tfjs-layers' losses take probabilities (no from_logits): end the model with softmax/sigmoid.",
+    );
+  }
   if (outputWeights(graph, outputs).some((w) => w !== 1)) {
     lines.push('// tfjs-layers 4.22 does not support loss weights: every output weighs 1 here.');
   }
   const loss = losses.length === 1 ? losses[0] : `[${losses.join(', ')}]`;
   lines.push(
     'model.summary();',
-    `model.compile({ optimizer: ${optimizer}, loss: ${loss}, metrics: [${o.metrics.map(js).join(', ')}] });`,
+    `model.compile({ optimizer: ${optimizer.call}, loss: ${loss}, metrics: [${metrics.list.join(', ')}] });`,
     '',
     '// xs: a tensor (or an array, one per input) shaped like the inputs; ys: the targets.',
     'async function train(xs, ys) {',
@@ -172,6 +304,7 @@ export function tfjsJavascript(graph: ModelGraph, options: CodegenOptions = {}):
     `    epochs: ${o.epochs},`,
     `    batchSize: ${o.batchSize},`,
     `    validationSplit: ${o.validationSplit},`,
+    ...fit.args.map((arg) => `    ${arg}`),
     ...(o.earlyStoppingPatience !== undefined
       ? [
           `    callbacks: tf.callbacks.earlyStopping({ monitor: 'val_loss', patience: ${o.earlyStoppingPatience} }),`,

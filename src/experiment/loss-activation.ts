@@ -1,4 +1,4 @@
-import type { KerasLossName, LossConfig } from '../../experiment/spec';
+import type { KerasLossName, LossConfig } from './spec';
 
 /**
  * The pre-flight loss ↔ final-activation check. Keras trains whatever it is given, and the classic mistakes
