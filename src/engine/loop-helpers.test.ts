@@ -1,19 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuWithoutLeaks } from './compile/test-utils';
 import { createThrottle } from './throttle';
 import { withSeededMathRandom } from './seeded-random';
 import { createRng } from '../data/random';
 
-let start = 0;
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-beforeEach(() => {
-  start = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(start);
-});
+useCpuWithoutLeaks();
 
 describe('throttle', () => {
   it('lets one call through per interval', () => {

@@ -8,9 +8,9 @@ import { fillConfig } from '../graph';
 import type { GraphEdge, GraphNode, LayerConfig, ModelGraph } from '../graph/types';
 import { buildModel } from './build-model';
 import { runExperiment } from './run-experiment';
-import { blobsSpec, onCpuWithoutLeaks, recorder, withNodeConfig } from './testing';
+import { blobsSpec, useCpuWithoutLeaks, recorder, withNodeConfig } from './testing';
 
-onCpuWithoutLeaks();
+useCpuWithoutLeaks();
 
 const blobs = makeBlobs(256, 3);
 

@@ -5,9 +5,9 @@ import type { ModelGraph } from '../graph/types';
 import type { TrainEvent } from '../experiment/protocol';
 import { openSession } from './run-experiment';
 import type { TrainingSession } from './session';
-import { blobsSpec, onCpuWithoutLeaks, recorder, testNode } from './testing';
+import { blobsSpec, useCpuWithoutLeaks, recorder, testNode } from './testing';
 
-onCpuWithoutLeaks();
+useCpuWithoutLeaks();
 
 /** Input 2 → Dense 16 → Dropout 0.3 → Dense 3: dropout draws from the step RNG on every step. */
 function dropoutGraph(): ModelGraph {

@@ -3,9 +3,9 @@ import { makeBlobs } from '../data/blobs';
 import type { ExperimentSpec } from '../experiment/spec';
 import type { CallbackEventView, TrainEvent } from '../experiment/protocol';
 import { openSession, runExperiment } from './run-experiment';
-import { blobsSpec, onCpuWithoutLeaks, recorder, withNodeConfig } from './testing';
+import { blobsSpec, useCpuWithoutLeaks, recorder, withNodeConfig } from './testing';
 
-onCpuWithoutLeaks();
+useCpuWithoutLeaks();
 
 const blobs = makeBlobs(256, 7);
 const never = () => false;

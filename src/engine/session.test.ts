@@ -4,10 +4,10 @@ import { makeBlobs } from '../data/blobs';
 import type { ModelGraph } from '../graph/types';
 import { openSession } from './run-experiment';
 import { TrainingSession } from './session';
-import { blobsSpec, onCpuWithoutLeaks, recorder, testNode } from './testing';
+import { blobsSpec, useCpuWithoutLeaks, recorder, testNode } from './testing';
 
 const MB = 1024 * 1024;
-onCpuWithoutLeaks();
+useCpuWithoutLeaks();
 
 /** Input 2 → Dense 32 → Dense 32 → Dense 3: small weights, so activations dominate at large batches. */
 function wideGraph(): ModelGraph {

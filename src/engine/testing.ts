@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { DEFAULT_MEMORY, type ExperimentSpec } from '../experiment/spec';
 import type { TrainEvent } from '../experiment/protocol';
 import type { GraphNode, ModelGraph } from '../graph/types';
@@ -7,6 +6,8 @@ import { fillConfig } from '../graph';
 import { blobsMlpGraph } from '../graph/templates';
 
 /** Helpers shared by the engine's tests (imported by *.test.ts only). */
+
+export { useCpuWithoutLeaks } from './compile/test-utils';
 
 /** A spec for the tiny blobs problem with the blobs template graph (Input 2 → Dense 16 → Dense 3). */
 export function blobsSpec(overrides: Partial<ExperimentSpec['fit']> = {}, seed = 7): ExperimentSpec {
@@ -47,23 +48,6 @@ export function withNodeConfig(graph: ModelGraph, name: string, config: Record<s
       n.name === name ? { ...n, config: { ...n.config, ...config } as typeof n.config } : n,
     ),
   };
-}
-
-/**
- * Runs the file's tests on tfjs's CPU backend and fails any test that leaves a tensor behind: every engine
- * feature promises to release what it allocates, failures included.
- */
-export function onCpuWithoutLeaks(): void {
-  let tensorsAtStart = 0;
-  beforeAll(async () => {
-    await tf.setBackend('cpu');
-  });
-  beforeEach(() => {
-    tensorsAtStart = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors).toBe(tensorsAtStart);
-  });
 }
 
 /** One graph node for hand-built test graphs, its config filled with Keras's defaults. */

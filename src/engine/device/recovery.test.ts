@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { makeBlobs } from '../../data/blobs';
 import { buildModel } from '../build-model';
 import { TrainingSession } from '../session';
-import { blobsSpec, onCpuWithoutLeaks } from '../testing';
+import { blobsSpec, useCpuWithoutLeaks } from '../testing';
 import type { GpuErrorRecord } from './device-failure';
 import type { DeviceGuard } from './guard';
 
@@ -12,7 +12,7 @@ import type { DeviceGuard } from './guard';
  * the WebGPU guard would, and the session must roll back to its last verified copy and finish on resume.
  * (The real device is destroyed in tests/e2e/device-lost.spec.ts.)
  */
-onCpuWithoutLeaks();
+useCpuWithoutLeaks();
 
 const LOST: GpuErrorRecord = {
   cause: 'lost',
