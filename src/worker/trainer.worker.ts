@@ -31,7 +31,7 @@ import { autoChoice } from './auto-choice';
 let backend: Promise<BackendReport> | null = null;
 let mnist: Promise<ArrayBuffer> | null = null;
 let stopRequested = false;
-/** Set by `pause`; cleared when a train or resume call arrives (not later, so an early pause is kept). */
+/** Set by `pause`; cleared when a train or resume call arrives, like `stopRequested`. */
 let pauseRequested = false;
 let running = false;
 /** A run that failed resumably (out of memory) keeps its session here until it is resumed or discarded. */
@@ -112,7 +112,6 @@ async function runSession(
   onEvent: (event: TrainEvent) => void,
   limits: RunLimits = {},
 ): Promise<TrainOutcome> {
-  stopRequested = false;
   current = session;
   await ensureDevice();
   const outcome = await session
@@ -136,6 +135,9 @@ async function runSession(
 async function exclusive(work: () => Promise<TrainOutcome>): Promise<TrainOutcome> {
   if (running) return busy();
   running = true;
+  // Cleared as the call arrives, not once its data has loaded, so a Stop or Pause clicked while a run is
+  // still loading its data or picking a backend is kept.
+  stopRequested = false;
   pauseRequested = false;
   try {
     return await work();
