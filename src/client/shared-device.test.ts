@@ -96,6 +96,55 @@ describe('SharedDevice', () => {
     expect(client.failure?.message).toContain("held by 'Holder' 2.0 MB");
   });
 
+  it('a session restored from a checkpoint is on the device at once, holding its resident bytes', () => {
+    const device = new SharedDevice(3);
+    const client = new TrainerClient(() => {
+      throw new Error('no worker in this test');
+    });
+    device.join('main', 'main', client);
+    const history = [{ loss: 0.9 }, { loss: 0.5 }];
+    const restored = {
+      ok: true as const,
+      into: 'new' as const,
+      spec: spec('Restored', 'growth', 2),
+      key: 'ckpt-2',
+      epoch: 2,
+      history,
+      historySaved: true,
+      residentBytes: 1.5 * MB,
+    };
+    expect(client.adoptRestored(restored)).toBeNull();
+    expect(device.rows.map((r) => [r.name, r.onDevice, r.parked, r.heldBytes])).toEqual([
+      ['Restored', true, true, 1.5 * MB],
+    ]);
+    expect([client.status, client.resumable, client.epoch, client.epochs]).toEqual(['stopped', true, 2, 3]);
+    expect(client.history).toEqual(history);
+  });
+
+  it('a restored session the device cannot reserve for is refused and not kept', () => {
+    const device = new SharedDevice(3);
+    const holder = new FakeClient();
+    device.join('holder', 'holder', holder);
+    holder.seat!.admit(spec('Holder', 'reserve', 2));
+    const client = new TrainerClient(() => {
+      throw new Error('no worker in this test');
+    });
+    device.join('main', 'main', client);
+    const failure = client.adoptRestored({
+      ok: true,
+      into: 'new',
+      spec: spec('Restored', 'reserve', 2),
+      key: 'ckpt-1',
+      epoch: 1,
+      history: [{ loss: 1 }],
+      historySaved: true,
+      residentBytes: MB,
+    });
+    expect(failure?.oom?.phase).toBe('reservation');
+    expect([client.status, client.resumable]).toEqual(['failed', false]);
+    expect(device.rows.find((r) => r.id === 'main')?.onDevice).toBe(false);
+  });
+
   it('runs another experiment from a copy of the current one with its own budget and mode', () => {
     const device = new SharedDevice();
     const another = device.another;

@@ -5,6 +5,7 @@ import type {
   EpochLogs,
   MemoryEstimateView,
   MemoryView,
+  RestoreResult,
   RunLimits,
   SettingsPatch,
   TrainerApi,
@@ -20,6 +21,9 @@ import { defaultFactory, startWorker, type WorkerFactory, type WorkerHandle } fr
 import { crashFailure, runFailure } from './run-failure';
 
 export type { WorkerFactory } from './worker-handle';
+
+/** A checkpoint restored into a session the worker parked. */
+export type RestoredRun = Extract<RestoreResult, { ok: true }>;
 
 export type TrainerStatus = 'idle' | 'starting' | 'training' | 'paused' | 'finished' | 'stopped' | 'failed';
 
@@ -259,10 +263,30 @@ export class TrainerClient {
     return this.#ensureWorker().api;
   }
 
-  /** The worker parked a new session restored from a checkpoint: `resume` continues it as `spec`. */
-  adoptRestored(spec: ExperimentSpec): void {
-    this.#reset(spec.fit.epochs);
-    [this.#runSpec, this.#resumable, this.#status] = [spec, true, 'stopped'];
+  /**
+   * The worker parked a session restored from a checkpoint (a new one, or the run's own gone back to it): it
+   * stands after the checkpoint's epoch with its history, and `resume` continues it as `spec` at the next
+   * epoch. It holds its weights and data on the device from now, so the shared device admits it now; a
+   * refusal discards it in the worker and is returned (and shown as this client's failure).
+   */
+  adoptRestored(restored: RestoredRun): TrainFailure | null {
+    const marks = restored.into === 'parked' ? this.events.callbacks : [];
+    this.#reset(restored.spec.fit.epochs);
+    this.events.keepUpTo(restored.epoch, marks);
+    this.#history = restored.history;
+    this.#epoch = restored.history.length;
+    const last = restored.history.at(-1)?.loss;
+    this.#lastLoss = last !== undefined && Number.isFinite(last) ? last : null;
+    this.#status = 'stopped';
+    if (this.#refusedByDevice(restored.spec)) {
+      [this.#resumable, this.#runSpec] = [false, null];
+      void this.#handle?.api.discard();
+      this.#device?.release();
+      return this.#failure;
+    }
+    this.#device?.report(restored.residentBytes);
+    [this.#runSpec, this.#resumable] = [restored.spec, true];
+    return null;
   }
 
   /** Asks the running experiment to stop after its current step. */

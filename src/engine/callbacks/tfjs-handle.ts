@@ -7,7 +7,7 @@ import {
   type StoredWeight,
 } from './checkpoint-store';
 import type { SaveRequest, TrainingHandle } from './types';
-import type { TrainEvent } from '../../experiment/protocol';
+import type { EpochLogs, TrainEvent } from '../../experiment/protocol';
 import { EngineFailure } from '../failures';
 
 /**
@@ -50,7 +50,7 @@ function renameSlot(name: string, names: Map<string, string>): string {
 /**
  * Performs one ModelCheckpoint save request: one readback of every weight (and, unless weights-only, the
  * optimizer's state), then `store.put`. Call it after the epoch's own readback, so it adds no extra stall
- * mid-epoch.
+ * mid-epoch. `history` is the run's epoch logs up to the saved epoch, kept so a restore continues them.
  */
 export async function saveCheckpoint(
   store: CheckpointStore,
@@ -59,8 +59,9 @@ export async function saveCheckpoint(
   model: tf.LayersModel,
   optimizer: KerasOptimizer,
   now: () => number = Date.now,
+  history?: readonly EpochLogs[],
 ): Promise<Checkpoint> {
-  const checkpoint = await readCheckpoint(runId, request, model, optimizer, now);
+  const checkpoint = await readCheckpoint(runId, request, model, optimizer, now, history);
   await store.put(checkpoint);
   return checkpoint;
 }
@@ -72,6 +73,7 @@ async function readCheckpoint(
   model: tf.LayersModel,
   optimizer: KerasOptimizer,
   now: () => number,
+  history?: readonly EpochLogs[],
 ): Promise<Checkpoint> {
   const weights = await readAll(model.weights.map((w) => ({ name: w.originalName, tensor: w.read() })));
   let state: StoredWeight[] | undefined;
@@ -95,6 +97,9 @@ async function readCheckpoint(
     bytes: checkpointBytes(weights, state),
     weights,
     ...(state ? { optimizer: state } : {}),
+    ...(history ? { history: history.map((logs) => ({ ...logs })) } : {}),
+    // With a schedule the rate follows the optimizer's step count, which the optimizer state carries.
+    ...(optimizer.hasSchedule ? {} : { learningRate: optimizer.learningRate }),
   };
   return checkpoint;
 }
@@ -175,8 +180,9 @@ export async function saveOrExplain(
   request: SaveRequest,
   model: tf.LayersModel,
   optimizer: KerasOptimizer,
+  history?: readonly EpochLogs[],
 ): Promise<Extract<TrainEvent, { type: 'notice' }> | null> {
-  const checkpoint = await readCheckpoint(runId, request, model, optimizer, Date.now);
+  const checkpoint = await readCheckpoint(runId, request, model, optimizer, Date.now, history);
   try {
     await store.put(checkpoint);
     return null;
