@@ -136,6 +136,7 @@ function restoredRun(spec: ExperimentSpec, epoch: number): RestoredRun {
     epoch,
     history,
     historySaved: true,
+    paused: { epoch: epoch + 1, step: 0, stepsPerEpoch: 6 },
     residentBytes: 1,
   };
 }

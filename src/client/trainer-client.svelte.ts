@@ -265,9 +265,11 @@ export class TrainerClient {
 
   /**
    * The worker parked a session restored from a checkpoint (a new one, or the run's own gone back to it): it
-   * stands after the checkpoint's epoch with its history, and `resume` continues it as `spec` at the next
-   * epoch. It holds its weights and data on the device from now, so the shared device admits it now; a
-   * refusal discards it in the worker and is returned (and shown as this client's failure).
+   * stands paused at the start of the epoch after the checkpoint's, with its history, and Resume continues it
+   * as `spec` (Keras's `fit(initial_epoch=epoch)`). It holds its weights and data on the device from now, so
+   * the shared device admits it now; a refusal discards it in the worker and is returned (and shown as this
+   * client's failure). A checkpoint of the run's last epoch leaves nothing to train: the run is finished, and
+   * its session is let go at once.
    */
   adoptRestored(restored: RestoredRun): TrainFailure | null {
     const marks = restored.into === 'parked' ? this.events.callbacks : [];
@@ -277,15 +279,19 @@ export class TrainerClient {
     this.#epoch = restored.history.length;
     const last = restored.history.at(-1)?.loss;
     this.#lastLoss = last !== undefined && Number.isFinite(last) ? last : null;
-    this.#status = 'stopped';
-    if (this.#refusedByDevice(restored.spec)) {
+    this.#stepsPerEpoch = restored.paused.stepsPerEpoch;
+    const finished = restored.epoch >= restored.spec.fit.epochs;
+    if (finished || this.#refusedByDevice(restored.spec)) {
       [this.#resumable, this.#runSpec] = [false, null];
       void this.#handle?.api.discard();
       this.#device?.release();
-      return this.#failure;
+      if (!finished) return this.#failure;
+      this.#status = 'finished';
+      return null;
     }
     this.#device?.report(restored.residentBytes);
-    [this.#runSpec, this.#resumable] = [restored.spec, true];
+    [this.#runSpec, this.#resumable, this.#status] = [restored.spec, true, 'paused'];
+    this.control.parkedAt(restored.paused);
     return null;
   }
 

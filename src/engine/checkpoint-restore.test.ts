@@ -205,6 +205,7 @@ describe("a restored checkpoint continues its run, as Keras's fit(initial_epoch=
     expect(restored.ok).toBe(true);
     if (!restored.ok) return;
     expect(restored.result).toMatchObject({ into: 'new', epoch: k, historySaved: true });
+    expect(restored.result.paused).toEqual({ epoch: k + 1, step: 0, stepsPerEpoch });
     expect(restored.result.history).toEqual(history.slice(0, k));
     expect(restored.result.residentBytes).toBeGreaterThan(0);
     const next = restored.session;

@@ -3,6 +3,7 @@ import type { BackendName, ExperimentSpec } from '../experiment/spec';
 import type {
   EpochLogs,
   MemoryEstimateView,
+  PausePoint,
   SettingsPatch,
   TrainEvent,
   TrainFailure,
@@ -51,6 +52,8 @@ export interface RestoredPosition {
   history: EpochLogs[];
   /** False for a checkpoint saved before Kiln kept histories: its epochs' logs are unknown (NaN). */
   historySaved: boolean;
+  /** Where a resume starts: step 0 of the epoch after the checkpoint's. */
+  paused: PausePoint;
   residentBytes: number;
 }
 
@@ -347,7 +350,12 @@ export class TrainingSession {
           }
         : null;
     this.callbacks?.restart();
-    return { history: [...history], historySaved: saved, residentBytes: this.tracker.snapshot().liveBytes };
+    return {
+      history: [...history],
+      historySaved: saved,
+      paused: pausePoint(state, this.trainData.count, this.spec.fit.batchSize),
+      residentBytes: this.tracker.snapshot().liveBytes,
+    };
   }
 
   dispose(): void {

@@ -95,6 +95,8 @@ export type RestoreResult =
       history: EpochLogs[];
       /** False for a checkpoint saved before Kiln kept histories: `history`'s logs are unknown (loss NaN). */
       historySaved: boolean;
+      /** Where Resume starts: step 0 of epoch `epoch + 1` (past `spec.fit.epochs` when nothing is left). */
+      paused: PausePoint;
       /** What the restored session holds on the device (weights, optimizer state, data), for the ledger. */
       residentBytes: number;
     }
