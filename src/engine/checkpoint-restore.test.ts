@@ -11,7 +11,7 @@ import { IdbCheckpointStore } from './callbacks/idb-checkpoint-store';
 import { checkpointedRun, restoreCheckpointInto } from './checkpoint-restore';
 import { openSession } from './run-experiment';
 import type { SessionOptions, TrainingSession } from './session';
-import { blobsSpec, recorder, withNodeConfig } from './testing';
+import { blobsSpec, recorder, testNode, withNodeConfig } from './testing';
 
 let tensorsAtStart = 0;
 let dbCount = 0;
@@ -171,6 +171,21 @@ describe('restoring ModelCheckpoint saves from IndexedDB', () => {
 const stepCount = (checkpoint: Checkpoint) =>
   checkpoint.optimizer?.find((w) => w.dtype === 'int32' && w.shape.length === 0)?.data[0];
 
+/** The blobs MLP with Dropout(0.3) after its hidden layer, so every step draws from the dropout stream. */
+function withDropout(graph: ExperimentSpec['graph']): ExperimentSpec['graph'] {
+  const hidden = graph.nodes.find((n) => n.name === 'dense')!;
+  const out = graph.edges.find((e) => e.source === hidden.id)!;
+  return {
+    ...graph,
+    nodes: [...graph.nodes, testNode('drop', 'Dropout', { rate: 0.3 }, 2)],
+    edges: [
+      ...graph.edges.filter((e) => e !== out),
+      { id: 'to-drop', source: hidden.id, target: 'drop', targetSlot: 0 },
+      { ...out, id: 'from-drop', source: 'drop' },
+    ],
+  };
+}
+
 /** Epoch events of a run, in order. */
 const epochsOf = (events: TrainEvent[]) => events.flatMap((e) => (e.type === 'epoch' ? [e.epoch] : []));
 
@@ -231,20 +246,44 @@ describe("a restored checkpoint continues its run, as Keras's fit(initial_epoch=
     }
   });
 
-  it("the run's own parked session goes back to the checkpoint's epoch and trains on from there", async () => {
-    const { session } = await trained(everyEpochSpec(N));
+  it("the run's own paused session goes back to the checkpoint's epoch and trains on from there", async () => {
+    const spec = everyEpochSpec(N);
+    const stepsPerEpoch = Math.ceil(192 / spec.fit.batchSize);
+    const opened = await open(spec, await checkpointedRun(library, spec));
+    const session = opened.session!;
     try {
-      const before = (await session.run(() => undefined, never)).history;
+      // Paused two steps into epoch 4, after saving ckpt-1..ckpt-3.
+      const paused = await session.run(() => undefined, never, { steps: 3 * stepsPerEpoch + 2 });
+      expect(paused.paused).toMatchObject({ epoch: 4, step: 2 });
       const restored = await restoreCheckpointInto(library, session.runId, `ckpt-${k}`, session, open);
-      expect(restored.ok && restored.result.into).toBe('parked');
-      expect(restored.ok && restored.result.history).toEqual(before.slice(0, k));
+      if (!restored.ok) throw new Error(restored.failure.message);
+      expect(restored.result.into).toBe('parked');
+      expect(restored.result.history).toEqual(paused.history.slice(0, k));
+      expect(restored.result.paused).toEqual({ epoch: k + 1, step: 0, stepsPerEpoch });
       const { events, onEvent } = recorder();
       const outcome = await session.run(onEvent, never);
+      expect(outcome.status).toBe('finished');
       expect(epochsOf(events)).toEqual([3, 4, 5]);
       expect(outcome.history).toHaveLength(N);
-      expect(outcome.history.slice(0, k)).toEqual(before.slice(0, k));
+      // Epoch 3 again, from the same weights, optimizer state and random streams: the same logs as before.
+      expect(outcome.history.slice(0, 3)).toEqual(paused.history);
+      expect(outcome.stats!.steps - paused.stats!.steps).toBe((N - k) * stepsPerEpoch);
     } finally {
       session.dispose();
+    }
+  });
+
+  it('on the CPU the continued run reaches exactly the losses of the uninterrupted one, dropout included', async () => {
+    const spec = { ...everyEpochSpec(N), graph: withDropout(everyEpochSpec(N).graph) };
+    const { runId, history } = await finishedRun(spec);
+    const restored = await restoreCheckpointInto(library, runId, `ckpt-${k}`, null, open);
+    if (!restored.ok) throw new Error(restored.failure.message);
+    try {
+      const outcome = await restored.session.run(() => undefined, never);
+      // Same weights, optimizer state, learning rate, epoch orders and dropout masks: the same numbers.
+      expect(outcome.history).toEqual(history);
+    } finally {
+      restored.session.dispose();
     }
   });
 

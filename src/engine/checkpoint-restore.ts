@@ -42,8 +42,9 @@ export type Restored =
  * Restores checkpoint `key` of run `runId` (see TrainerApi.restoreCheckpoint): into `parked` when that is the
  * run's session, else into a session that `open` builds from the run's stored spec (a fresh run id, so its
  * own saves never overwrite the checkpoints it came from). Either way the session then stands at the start of
- * the epoch after the checkpoint's, with its history (TrainingSession.loadCheckpoint). A session opened here that cannot take the
- * checkpoint is disposed. Resolves with a failure for anything the user can meet; never rejects.
+ * the epoch after the checkpoint's, with its history (TrainingSession.loadCheckpoint). A session opened here
+ * that cannot take the checkpoint is disposed. Resolves with a failure for anything the user can meet; never
+ * rejects.
  */
 export async function restoreCheckpointInto(
   library: CheckpointLibrary,

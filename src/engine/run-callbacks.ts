@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ExperimentSpec } from '../experiment/spec';
 import type { CallbackEventView, EpochLogs, TrainEvent, TrainOutcome } from '../experiment/protocol';
 import { CallbackList } from './callbacks/callback-list';
-import type { CheckpointStore } from './callbacks/checkpoint-store';
+import type { CheckpointStore, RngDraws } from './callbacks/checkpoint-store';
 import { saveOrExplain } from './callbacks/tfjs-handle';
 import type { CallbackEvent, TrainingHandle } from './callbacks/types';
 import { checkLossActivation, type LossActivationFinding } from '../experiment/loss-activation';
@@ -120,8 +120,11 @@ export class RunCallbacks {
     return events.map((event) => ({ type: 'callback', epoch: event.epoch, event }));
   }
 
-  /** The loop's side of the callbacks for one run; `trainBegin` happens once per session, at its first run. */
-  forRun(onEvent: (event: TrainEvent) => void): LoopCallbacks {
+  /**
+   * The loop's side of the callbacks for one run; `trainBegin` happens once per session, at its first run.
+   * `rngDraws` says where the run's random streams stand, for the checkpoints it saves.
+   */
+  forRun(onEvent: (event: TrainEvent) => void, rngDraws?: () => RngDraws): LoopCallbacks {
     this.emit = onEvent;
     if (!this.began) {
       this.began = true;
@@ -137,12 +140,12 @@ export class RunCallbacks {
         const result = this.list.epochEnd(epoch, logs);
         const lr = result.logs.learning_rate;
         const recorded = lr === undefined ? logs : { ...logs, learning_rate: lr };
-        const kept = [...history, recorded];
+        const run = { history: [...history, recorded], ...(rngDraws ? { rngDraws: rngDraws() } : {}) };
         // A save the store refuses (storage quota) is a notice, not a failed run.
         const unsaved = new Map<string, TrainEvent>();
         for (const request of result.saves) {
           const optimizer = this.optimizer();
-          const notice = await saveOrExplain(this.store, this.runId, request, this.model, optimizer, kept);
+          const notice = await saveOrExplain(this.store, this.runId, request, this.model, optimizer, run);
           if (notice) unsaved.set(request.key, notice);
         }
         const saved = result.events.filter((e) => e.type !== 'checkpoint' || !unsaved.has(e.key));

@@ -19,7 +19,7 @@ import { createObjective, type StepObjective } from './objective';
 import type { KerasOptimizer } from './compile/keras-optimizer';
 import { trainingProblems } from './compile/resolve';
 import { MemoryCheckpointStore, type Checkpoint, type CheckpointStore } from './callbacks/checkpoint-store';
-import { restoreCheckpoint } from './callbacks/tfjs-handle';
+import { assertCheckpointFits, restoreCheckpoint } from './callbacks/tfjs-handle';
 import { lossActivationFindings, optimizerFor, RunCallbacks } from './run-callbacks';
 import { withSeededMathRandom } from './seeded-random';
 import { memoryStepHooks, patchedSpec, probeSession, uploadDataset } from './session-parts';
@@ -116,7 +116,7 @@ export class TrainingSession {
   /** What each step minimises and what each epoch logs (objective.ts). */
   private readonly objective: StepObjective;
   /** Continued, not replayed, by a resumed run (run-control.ts). */
-  private readonly rngs: ReturnType<typeof sessionRngs>;
+  private rngs: ReturnType<typeof sessionRngs>;
   private memoryModel: MemoryModel | null = null;
   private estimate: MemoryEstimateView | null = null;
   private measuredPeak: number | null = null;
@@ -276,7 +276,7 @@ export class TrainingSession {
             },
           ),
           guard: this.makeGuard(),
-          callbacks: this.callbacks?.forRun(onEvent),
+          callbacks: this.callbacks?.forRun(onEvent, () => this.rngs.drawn()),
         },
         this.state,
       ).finally(() => (this.loopSeconds += (performance.now() - started) / 1000));
@@ -309,12 +309,16 @@ export class TrainingSession {
    * epoch + 1. The next `run` trains epochs epoch + 1..fit.epochs, beginning with on_train_begin as a new fit
    * call does. Refuses, changing nothing, when the checkpoint does not fit the model (see tfjs-handle.ts).
    * A checkpoint saved before Kiln kept histories restores its epoch with logs it cannot know (see
-   * `restoredHistory`). The random streams go on from where they are: they are not part of a checkpoint.
+   * `restoredHistory`). The shuffle and dropout streams go back to where they stood at the save, so on the CPU
+   * the run goes on to exactly the losses of the uninterrupted one (older checkpoints: the streams go on).
    */
   async loadCheckpoint(checkpoint: Checkpoint): Promise<RestoredPosition> {
+    assertCheckpointFits(checkpoint, this.model);
     // The pre-flight probe trains three steps on the session's optimizer and then replaces it (memory/probe.ts):
     // it measures now, before the restored optimizer state is in place, so that state reaches the first step.
-    if (this.memoryModel === null && this.trainData.count >= PROBE_BATCH_SIZES[1]) {
+    // (A session still to recover from a GPU failure probes at its next run, which starts a fresh optimizer.)
+    const deviceSound = !this.needsRestore && this.generation === deviceGeneration();
+    if (this.memoryModel === null && deviceSound && this.trainData.count >= PROBE_BATCH_SIZES[1]) {
       this.memoryModel = this.probe();
     }
     const optimizer = optimizerFor(this.spec);
@@ -335,20 +339,21 @@ export class TrainingSession {
     state.seen = 0;
     state.order = null;
     state.history = history;
+    // The epoch orders and dropout masks the uninterrupted run drew next (older checkpoints: the streams go on).
+    if (checkpoint.rngDraws) this.rngs = sessionRngs(this.spec.seed, checkpoint.rngDraws);
     // A GPU failure still to be recovered from recovers to these weights and this position.
-    state.checkpoint =
-      this.needsRestore || this.generation !== deviceGeneration()
-        ? {
-            epoch: state.epoch,
-            seen: 0,
-            order: null,
-            sums: new Array<number>(this.objective.size).fill(0),
-            historyLength: history.length,
-            steps: state.steps,
-            weights: loopWeights(checkpoint, this.model),
-            takenAt: performance.now(),
-          }
-        : null;
+    state.checkpoint = !deviceSound
+      ? {
+          epoch: state.epoch,
+          seen: 0,
+          order: null,
+          sums: new Array<number>(this.objective.size).fill(0),
+          historyLength: history.length,
+          steps: state.steps,
+          weights: loopWeights(checkpoint, this.model),
+          takenAt: performance.now(),
+        }
+      : null;
     this.callbacks?.restart();
     return {
       history: [...history],

@@ -32,7 +32,20 @@ export interface Checkpoint extends CheckpointMeta {
    * schedule (the optimizer's step count sets the rate) and in older checkpoints.
    */
   learningRate?: number;
+  /**
+   * Draws taken so far from the run's shuffle and dropout random streams (run-control.ts), so a restored run
+   * draws the epoch orders and masks the uninterrupted run would have. Absent in older checkpoints.
+   */
+  rngDraws?: RngDraws;
 }
+
+export interface RngDraws {
+  shuffle: number;
+  step: number;
+}
+
+/** What the run (not the model) contributes to a checkpoint: where it stands, to continue from there. */
+export type RunState = Pick<Checkpoint, 'history' | 'rngDraws'>;
 
 export interface CheckpointStore {
   put(checkpoint: Checkpoint): Promise<void>;
@@ -86,6 +99,7 @@ export class MemoryCheckpointStore implements CheckpointStore {
       weights: copy(checkpoint.weights),
       ...(checkpoint.optimizer ? { optimizer: copy(checkpoint.optimizer) } : {}),
       ...(checkpoint.history ? { history: checkpoint.history.map((logs) => ({ ...logs })) } : {}),
+      ...(checkpoint.rngDraws ? { rngDraws: { ...checkpoint.rngDraws } } : {}),
     });
   }
 

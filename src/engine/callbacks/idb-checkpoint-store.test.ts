@@ -47,16 +47,18 @@ describe('IdbCheckpointStore', () => {
     expect(await store.get('r1', 'missing')).toBeNull();
   });
 
-  it('keeps the epoch history and learning rate a restore continues from', async () => {
+  it('keeps the epoch history, learning rate and random-stream position a restore continues from', async () => {
     const store = storeOn();
     const history = [
       { loss: 0.9, accuracy: 0.5 },
       { loss: 0.7, accuracy: 0.6, learning_rate: 0.01 },
     ];
-    await store.put({ ...checkpoint('r1', 'ckpt-2', 2, 100), history, learningRate: 0.005 });
+    const rngDraws = { shuffle: 384, step: 12 };
+    await store.put({ ...checkpoint('r1', 'ckpt-2', 2, 100), history, learningRate: 0.005, rngDraws });
     const back = await store.get('r1', 'ckpt-2');
     expect(back?.history).toEqual(history);
     expect(back?.learningRate).toBe(0.005);
+    expect(back?.rngDraws).toEqual(rngDraws);
     // Listing stays the metadata only.
     expect(Object.keys((await store.list('r1'))[0])).not.toContain('history');
   });

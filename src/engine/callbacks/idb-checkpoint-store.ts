@@ -6,14 +6,15 @@ import {
   type CheckpointEntry,
   type CheckpointLibrary,
   type CheckpointMeta,
+  type RngDraws,
   type RunRecord,
   type StoredWeight,
 } from './checkpoint-store';
 
 /**
- * What a restore needs beyond the listed metadata, kept apart so that listing never reads it. `history` and
- * `learningRate` are absent from records written before Kiln kept them (the schema's version is unchanged:
- * optional fields need no upgrade, and old records restore with what they have).
+ * What a restore needs beyond the listed metadata, kept apart so that listing never reads it. `history`,
+ * `learningRate` and `rngDraws` are absent from records written before Kiln kept them (the schema's version
+ * is unchanged: optional fields need no upgrade, and old records restore with what they have).
  */
 interface CheckpointData {
   runId: string;
@@ -22,6 +23,21 @@ interface CheckpointData {
   optimizer?: StoredWeight[];
   history?: EpochLogs[];
   learningRate?: number;
+  rngDraws?: RngDraws;
+}
+
+/** A checkpoint's data record: everything but the listed metadata, without absent fields. */
+function dataOf(checkpoint: Checkpoint): CheckpointData {
+  const { runId, key, weights, optimizer, history, learningRate, rngDraws } = checkpoint;
+  return {
+    runId,
+    key,
+    weights,
+    ...(optimizer ? { optimizer } : {}),
+    ...(history ? { history } : {}),
+    ...(learningRate === undefined ? {} : { learningRate }),
+    ...(rngDraws ? { rngDraws } : {}),
+  };
 }
 
 interface CheckpointDb extends DBSchema {
@@ -60,16 +76,8 @@ export class IdbCheckpointStore implements CheckpointLibrary {
   async put(checkpoint: Checkpoint): Promise<void> {
     const db = await this.open();
     const tx = db.transaction(['meta', 'data'], 'readwrite');
-    const { runId, key, weights, optimizer, history, learningRate } = checkpoint;
     void tx.objectStore('meta').put(metaOf(checkpoint));
-    void tx.objectStore('data').put({
-      runId,
-      key,
-      weights,
-      ...(optimizer ? { optimizer } : {}),
-      ...(history ? { history } : {}),
-      ...(learningRate === undefined ? {} : { learningRate }),
-    });
+    void tx.objectStore('data').put(dataOf(checkpoint));
     await tx.done;
   }
 
