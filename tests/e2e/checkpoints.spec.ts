@@ -55,6 +55,9 @@ test('ModelCheckpoint saves are listed, survive a reload, and one restores and t
   const continued = await epochLosses(page);
   expect(continued).toHaveLength(3);
   expect(continued[0]).toBe(trained[0]);
+  // Same weights, optimizer state, epoch orders: epochs 2 and 3 again, as the first run trained them.
+  expect(continued[1]).toBeCloseTo(trained[1], 4);
+  expect(continued[2]).toBeCloseTo(trained[2], 4);
   await page.getByRole('tab', { name: 'Memory' }).click();
   await expect(page.getByTestId('tensor-counts')).toContainText('none leaked');
   await page.getByRole('tab', { name: 'Checkpoints' }).click();
