@@ -1,13 +1,34 @@
-import type { ExperimentSpec } from '../experiment/spec';
 import type { CheckpointView, SettingsPatch, TrainerApi, TrainFailure } from '../experiment/protocol';
+import type { RestoredRun } from './trainer-client.svelte';
 
 /** What the checkpoints need of the trainer client (TrainerClient has it; tests pass a fake). */
 export interface CheckpointHost {
   readonly api: Pick<TrainerApi, 'listCheckpoints' | 'deleteCheckpoint' | 'restoreCheckpoint'>;
   readonly busy: boolean;
   readonly resumable: boolean;
-  adoptRestored(spec: ExperimentSpec): void;
+  /** Makes the restored session the resumable run; the device's refusal, or null. */
+  adoptRestored(restored: RestoredRun): TrainFailure | null;
   resume(patch: SettingsPatch): Promise<unknown>;
+}
+
+const epochRange = (from: number, to: number) => (from === to ? `epoch ${from}` : `epochs ${from}–${to}`);
+
+/** What a restore did, in words: where the run stands, what Continue will train, and what is unknown. */
+export function restoredMessage(restored: RestoredRun): string {
+  const { key, epoch, spec } = restored;
+  const epochs = spec.fit.epochs;
+  const what = `"${key}" (epoch ${epoch} of ${epochs}) of ${spec.name}`;
+  const where =
+    restored.into === 'new'
+      ? `Restored ${what} into a new session`
+      : `Loaded ${what} into the interrupted run, which goes back to the end of epoch ${epoch}`;
+  const unknown = restored.historySaved
+    ? ''
+    : ` It was saved by an earlier version of Kiln without its epoch history, so ${epochRange(1, epoch)} ${epoch === 1 ? 'shows' : 'show'} no values.`;
+  if (epoch >= epochs) {
+    return `${where}.${unknown} It is the run's last epoch, so there is nothing left to train: restore an earlier checkpoint to train on from it, or press Train for a new run.`;
+  }
+  return `${where}.${unknown} Continue trains ${epochRange(epoch + 1, epochs)} with its saved settings.`;
 }
 
 /** A checkpoint's identity in the list (a key is unique within its run). */
@@ -20,8 +41,8 @@ function asFailure(error: unknown, what: string): TrainFailure {
 
 /**
  * The Checkpoints tab's state: the kept ModelCheckpoint saves (IndexedDB in the worker, so they survive a
- * reload), and the Restore and Delete intents. A restored checkpoint becomes the resumable run, and
- * `continueTraining` resumes it with its saved settings.
+ * reload), and the Restore and Delete intents. A restored checkpoint becomes the resumable run, standing after
+ * its epoch with its history, and `continueTraining` resumes it with its saved settings at the next epoch.
  */
 export class Checkpoints {
   #items = $state.raw<CheckpointView[]>([]);
@@ -30,6 +51,8 @@ export class Checkpoints {
   #message = $state<string | null>(null);
   /** The checkpoint a Restore or Delete is working on. */
   #pending = $state<string | null>(null);
+  /** The last restore was of the run's last epoch: Continue would train nothing. */
+  #nothingLeft = $state(false);
   #reads = 0;
 
   constructor(private readonly host: CheckpointHost) {}
@@ -58,7 +81,7 @@ export class Checkpoints {
     return !this.host.busy && this.#pending === null;
   }
   get canContinue(): boolean {
-    return this.host.resumable && !this.host.busy;
+    return this.host.resumable && !this.host.busy && !this.#nothingLeft;
   }
 
   /** Reads the list again; an older read that finishes late never replaces a newer one. */
@@ -99,13 +122,13 @@ export class Checkpoints {
         this.#failure = result.failure;
         return;
       }
-      const what = `"${result.key}" (epoch ${result.epoch}) of ${result.spec.name}`;
-      if (result.into === 'new') {
-        this.host.adoptRestored(result.spec);
-        this.#message = `Restored ${what} into a new session: Continue trains it for ${result.spec.fit.epochs} epochs with its saved settings.`;
-      } else {
-        this.#message = `Loaded ${what} into the interrupted run: Continue resumes it from these weights.`;
+      const refusal = this.host.adoptRestored(result);
+      if (refusal) {
+        this.#failure = refusal;
+        return;
       }
+      this.#nothingLeft = result.epoch >= result.spec.fit.epochs;
+      this.#message = restoredMessage(result);
     } catch (error) {
       this.#failure = asFailure(error, `Checkpoint "${checkpoint.key}" could not be restored`);
     } finally {

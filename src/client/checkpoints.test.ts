@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { CheckpointView, RestoreResult, SettingsPatch } from '../experiment/protocol';
 import type { ExperimentSpec } from '../experiment/spec';
 import { blobsExperiment } from '../experiment/defaults';
-import { Checkpoints, type CheckpointHost } from './checkpoints.svelte';
+import { Checkpoints, restoredMessage, type CheckpointHost } from './checkpoints.svelte';
+import type { RestoredRun } from './trainer-client.svelte';
 
 const view = (key: string, epoch: number): CheckpointView => ({
   runId: 'r1',
@@ -19,7 +20,7 @@ const view = (key: string, epoch: number): CheckpointView => ({
 /** A worker stand-in over a plain array: what the host does is what the test checks. */
 function host(restore: (key: string) => RestoreResult) {
   const stored = [view('ckpt-2', 2), view('ckpt-1', 1)];
-  const calls = { adopted: [] as ExperimentSpec[], resumed: [] as SettingsPatch[] };
+  const calls = { adopted: [] as RestoredRun[], resumed: [] as SettingsPatch[] };
   const fake: CheckpointHost & { resumable: boolean } = {
     api: {
       listCheckpoints: async () => [...stored],
@@ -32,9 +33,10 @@ function host(restore: (key: string) => RestoreResult) {
     },
     busy: false,
     resumable: false,
-    adoptRestored: (spec) => {
-      calls.adopted.push(spec);
+    adoptRestored: (restored) => {
+      calls.adopted.push(restored);
       fake.resumable = true;
+      return null;
     },
     resume: async (patch) => calls.resumed.push(patch),
   };
@@ -52,19 +54,44 @@ describe('Checkpoints (the panel state)', () => {
     expect(checkpoints.items.map((c) => c.key)).toEqual(['ckpt-1']);
   });
 
-  it('a restore into a new session makes it the resumable run, and Continue resumes it as saved', async () => {
+  it('a restore into a new session makes it the resumable run, and Continue resumes it at the next epoch', async () => {
     const spec = { ...blobsExperiment(), name: 'blobs' };
-    const { fake, calls } = host((key) => ({ ok: true, into: 'new', spec, key, epoch: 1 }));
+    const restored = restoredRun(spec, 1);
+    const { fake, calls } = host(() => restored);
     const checkpoints = new Checkpoints(fake);
     await checkpoints.refresh();
     await checkpoints.restore(checkpoints.items[1]);
-    expect(calls.adopted).toEqual([spec]);
+    expect(calls.adopted).toEqual([restored]);
     expect(checkpoints.message).toBe(
-      'Restored "ckpt-1" (epoch 1) of blobs into a new session: Continue trains it for 3 epochs with its saved settings.',
+      'Restored "ckpt-1" (epoch 1 of 3) of blobs into a new session. Continue trains epochs 2–3 with its saved settings.',
     );
     expect(checkpoints.canContinue).toBe(true);
     checkpoints.continueTraining();
     expect(calls.resumed).toEqual([{}]);
+  });
+
+  it('a restore of the last epoch says there is nothing left to train, and Continue stays off', async () => {
+    const spec = { ...blobsExperiment(), name: 'blobs' };
+    const { fake, calls } = host(() => restoredRun(spec, 3));
+    const checkpoints = new Checkpoints(fake);
+    await checkpoints.refresh();
+    await checkpoints.restore(checkpoints.items[0]);
+    expect(checkpoints.message).toMatch(/\(epoch 3 of 3\).*nothing left to train/);
+    expect(checkpoints.canContinue).toBe(false);
+    checkpoints.continueTraining();
+    expect(calls.resumed).toEqual([]);
+  });
+
+  it('a device refusal of the restored session is the failure shown, with no message', async () => {
+    const spec = { ...blobsExperiment(), name: 'blobs' };
+    const { fake } = host(() => restoredRun(spec, 1));
+    const refusal = { kind: 'resource-exhausted' as const, message: 'OOM when reserving', hints: [] };
+    fake.adoptRestored = () => refusal;
+    const checkpoints = new Checkpoints(fake);
+    await checkpoints.refresh();
+    await checkpoints.restore(checkpoints.items[1]);
+    expect(checkpoints.failure).toBe(refusal);
+    expect(checkpoints.message).toBeNull();
   });
 
   it('shows why a restore failed and changes nothing', async () => {
@@ -79,3 +106,37 @@ describe('Checkpoints (the panel state)', () => {
     expect(checkpoints.pending).toBeNull();
   });
 });
+
+describe('restoredMessage', () => {
+  const spec = { ...blobsExperiment(), name: 'blobs', fit: { ...blobsExperiment().fit, epochs: 10 } };
+
+  it('names where the run goes back to and the epochs Continue trains, as Keras counts them', () => {
+    const parked = { ...restoredRun(spec, 5), into: 'parked' as const };
+    expect(restoredMessage(parked)).toBe(
+      'Loaded "ckpt-5" (epoch 5 of 10) of blobs into the interrupted run, which goes back to the end of epoch 5. Continue trains epochs 6–10 with its saved settings.',
+    );
+    expect(restoredMessage(restoredRun(spec, 9))).toMatch(/Continue trains epoch 10 with/);
+  });
+
+  it('says when a checkpoint from an earlier Kiln has no epoch history', () => {
+    const old = { ...restoredRun(spec, 4), historySaved: false };
+    expect(restoredMessage(old)).toBe(
+      'Restored "ckpt-4" (epoch 4 of 10) of blobs into a new session. It was saved by an earlier version of Kiln without its epoch history, so epochs 1–4 show no values. Continue trains epochs 5–10 with its saved settings.',
+    );
+  });
+});
+
+function restoredRun(spec: ExperimentSpec, epoch: number): RestoredRun {
+  const history = Array.from({ length: epoch }, (_, i) => ({ loss: 1 / (i + 1) }));
+  return {
+    ok: true,
+    into: 'new',
+    spec,
+    key: `ckpt-${epoch}`,
+    epoch,
+    history,
+    historySaved: true,
+    paused: { epoch: epoch + 1, step: 0, stepsPerEpoch: 6 },
+    residentBytes: 1,
+  };
+}

@@ -147,6 +147,12 @@ export class RunControl {
     this.#paused = outcome?.status === 'paused' ? (outcome.paused ?? null) : null;
   }
 
+  /** A run parked by something other than a pause (a restored checkpoint) stands at `at`: Resume continues it. */
+  parkedAt(at: PausePoint): void {
+    this.reset();
+    this.#paused = at;
+  }
+
   reset(): void {
     this.finish(null);
     this.#run = null;

@@ -31,6 +31,11 @@ export class RunEvents {
     this.#earlyStopped = null;
   }
 
+  /** A run restored to a checkpoint of its own keeps the marks of the epochs it kept (the rest are undone). */
+  keepUpTo(epoch: number, callbacks: CallbackEventView[]): void {
+    this.#callbacks = callbacks.filter((e) => e.epoch <= epoch);
+  }
+
   take(event: TrainEvent): void {
     if (event.type === 'callback') this.#callbacks = [...this.#callbacks, event.event];
     else if (event.type === 'notice')

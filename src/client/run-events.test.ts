@@ -40,4 +40,12 @@ describe('RunEvents', () => {
     events.takeLate(stop, second);
     expect(events.callbacks).toEqual([stop.event]);
   });
+
+  it('a run restored to its own epoch k keeps the marks of epochs 1..k', () => {
+    const events = new RunEvents();
+    const mark = (epoch: number) =>
+      ({ type: 'lr-change', callback: 'ReduceLROnPlateau', epoch, oldLr: 0.1, newLr: 0.05 }) as const;
+    events.keepUpTo(2, [mark(1), mark(2), mark(3)]);
+    expect(events.callbacks.map((e) => e.epoch)).toEqual([1, 2]);
+  });
 });

@@ -3,7 +3,7 @@ import { blobsExperiment } from '../experiment/defaults';
 import type { ExperimentSpec } from '../experiment/spec';
 import { SharedDevice, type DeviceClient } from './shared-device.svelte';
 import type { DeviceSeat } from './device-seat';
-import { TrainerClient, type TrainerStatus } from './trainer-client.svelte';
+import { TrainerClient, type RestoredRun, type TrainerStatus } from './trainer-client.svelte';
 
 const MB = 1024 * 1024;
 
@@ -96,6 +96,52 @@ describe('SharedDevice', () => {
     expect(client.failure?.message).toContain("held by 'Holder' 2.0 MB");
   });
 
+  it('a session restored from a checkpoint is on the device at once, holding its resident bytes', () => {
+    const device = new SharedDevice(3);
+    const client = new TrainerClient(() => {
+      throw new Error('no worker in this test');
+    });
+    device.join('main', 'main', client);
+    const history = [{ loss: 0.9 }, { loss: 0.5 }];
+    const restored = restoredRun(spec('Restored', 'growth', 2), history, 1.5 * MB);
+    expect(client.adoptRestored(restored)).toBeNull();
+    expect(device.rows.map((r) => [r.name, r.onDevice, r.parked, r.heldBytes])).toEqual([
+      ['Restored', true, true, 1.5 * MB],
+    ]);
+    // Paused where Keras's fit(initial_epoch=2) would begin: Resume trains epoch 3 of 3.
+    expect([client.status, client.resumable, client.epoch, client.epochs]).toEqual(['paused', true, 2, 3]);
+    expect(client.control.paused).toEqual({ epoch: 3, step: 0, stepsPerEpoch: 6 });
+    expect(client.control.canResume).toBe(true);
+    expect(client.history).toEqual(history);
+  });
+
+  it("a session restored at its run's last epoch is finished: nothing to resume, nothing held", () => {
+    const device = new SharedDevice(3);
+    const client = new TrainerClient(() => {
+      throw new Error('no worker in this test');
+    });
+    device.join('main', 'main', client);
+    const history = [{ loss: 0.9 }, { loss: 0.5 }, { loss: 0.3 }];
+    expect(client.adoptRestored(restoredRun(spec('Restored', 'reserve', 2), history, MB))).toBeNull();
+    expect([client.status, client.resumable, client.epoch]).toEqual(['finished', false, 3]);
+    expect(device.rows).toEqual([]);
+  });
+
+  it('a restored session the device cannot reserve for is refused and not kept', () => {
+    const device = new SharedDevice(3);
+    const holder = new FakeClient();
+    device.join('holder', 'holder', holder);
+    holder.seat!.admit(spec('Holder', 'reserve', 2));
+    const client = new TrainerClient(() => {
+      throw new Error('no worker in this test');
+    });
+    device.join('main', 'main', client);
+    const failure = client.adoptRestored(restoredRun(spec('Restored', 'reserve', 2), [{ loss: 1 }], MB));
+    expect(failure?.oom?.phase).toBe('reservation');
+    expect([client.status, client.resumable]).toEqual(['failed', false]);
+    expect(device.rows.find((r) => r.id === 'main')?.onDevice).toBe(false);
+  });
+
   it('runs another experiment from a copy of the current one with its own budget and mode', () => {
     const device = new SharedDevice();
     const another = device.another;
@@ -116,3 +162,20 @@ describe('SharedDevice', () => {
     });
   });
 });
+
+/** A checkpoint of epoch `history.length` restored into a new session (6 steps an epoch). */
+function restoredRun(spec: ExperimentSpec, history: { loss: number }[], residentBytes: number): RestoredRun {
+  const epoch = history.length;
+  const paused = { epoch: epoch + 1, step: 0, stepsPerEpoch: 6 };
+  return {
+    ok: true,
+    into: 'new',
+    spec,
+    key: `ckpt-${epoch}`,
+    epoch,
+    history,
+    historySaved: true,
+    paused,
+    residentBytes,
+  };
+}

@@ -5,6 +5,7 @@ import type {
   EpochLogs,
   MemoryEstimateView,
   MemoryView,
+  RestoreResult,
   RunLimits,
   SettingsPatch,
   TrainerApi,
@@ -20,6 +21,9 @@ import { defaultFactory, startWorker, type WorkerFactory, type WorkerHandle } fr
 import { crashFailure, runFailure } from './run-failure';
 
 export type { WorkerFactory } from './worker-handle';
+
+/** A checkpoint restored into a session the worker parked. */
+export type RestoredRun = Extract<RestoreResult, { ok: true }>;
 
 export type TrainerStatus = 'idle' | 'starting' | 'training' | 'paused' | 'finished' | 'stopped' | 'failed';
 
@@ -259,10 +263,36 @@ export class TrainerClient {
     return this.#ensureWorker().api;
   }
 
-  /** The worker parked a new session restored from a checkpoint: `resume` continues it as `spec`. */
-  adoptRestored(spec: ExperimentSpec): void {
-    this.#reset(spec.fit.epochs);
-    [this.#runSpec, this.#resumable, this.#status] = [spec, true, 'stopped'];
+  /**
+   * The worker parked a session restored from a checkpoint (a new one, or the run's own gone back to it): it
+   * stands paused at the start of the epoch after the checkpoint's, with its history, and Resume continues it
+   * as `spec` (Keras's `fit(initial_epoch=epoch)`). It holds its weights and data on the device from now, so
+   * the shared device admits it now; a refusal discards it in the worker and is returned (and shown as this
+   * client's failure). A checkpoint of the run's last epoch leaves nothing to train: the run is finished, and
+   * its session is let go at once.
+   */
+  adoptRestored(restored: RestoredRun): TrainFailure | null {
+    const marks = restored.into === 'parked' ? this.events.callbacks : [];
+    this.#reset(restored.spec.fit.epochs);
+    this.events.keepUpTo(restored.epoch, marks);
+    this.#history = restored.history;
+    this.#epoch = restored.history.length;
+    const last = restored.history.at(-1)?.loss;
+    this.#lastLoss = last !== undefined && Number.isFinite(last) ? last : null;
+    this.#stepsPerEpoch = restored.paused.stepsPerEpoch;
+    const finished = restored.epoch >= restored.spec.fit.epochs;
+    if (finished || this.#refusedByDevice(restored.spec)) {
+      [this.#resumable, this.#runSpec] = [false, null];
+      void this.#handle?.api.discard();
+      this.#device?.release();
+      if (!finished) return this.#failure;
+      this.#status = 'finished';
+      return null;
+    }
+    this.#device?.report(restored.residentBytes);
+    [this.#runSpec, this.#resumable, this.#status] = [restored.spec, true, 'paused'];
+    this.control.parkedAt(restored.paused);
+    return null;
   }
 
   /** Asks the running experiment to stop after its current step. */

@@ -3,7 +3,7 @@ import type { CheckpointView, RestoreResult, TrainFailure } from '../experiment/
 import type { CheckpointEntry, CheckpointLibrary } from './callbacks/checkpoint-store';
 import { toFailure } from './failures';
 import type { SessionResult } from './run-experiment';
-import type { SessionOptions, TrainingSession } from './session';
+import type { RestoredPosition, SessionOptions, TrainingSession } from './session';
 
 // The protocol's copy of a listed checkpoint must stay the same plain data as the store's own.
 const _sameShape: (entry: CheckpointEntry) => CheckpointView = (entry) => entry;
@@ -41,8 +41,10 @@ export type Restored =
 /**
  * Restores checkpoint `key` of run `runId` (see TrainerApi.restoreCheckpoint): into `parked` when that is the
  * run's session, else into a session that `open` builds from the run's stored spec (a fresh run id, so its
- * own saves never overwrite the checkpoints it came from). A session opened here that cannot take the
- * checkpoint is disposed. Resolves with a failure for anything the user can meet; never rejects.
+ * own saves never overwrite the checkpoints it came from). Either way the session then stands at the start of
+ * the epoch after the checkpoint's, with its history (TrainingSession.loadCheckpoint). A session opened here
+ * that cannot take the checkpoint is disposed. Resolves with a failure for anything the user can meet; never
+ * rejects.
  */
 export async function restoreCheckpointInto(
   library: CheckpointLibrary,
@@ -54,15 +56,12 @@ export async function restoreCheckpointInto(
   try {
     const checkpoint = await library.get(runId, key);
     if (!checkpoint) return { ok: false, failure: failure(`Checkpoint "${key}" is gone: it was deleted.`) };
-    const done = (session: TrainingSession, into: 'parked' | 'new'): Restored => ({
+    const done = (session: TrainingSession, into: 'parked' | 'new', at: RestoredPosition): Restored => ({
       ok: true,
       session,
-      result: { ok: true, into, spec: session.settings, key, epoch: checkpoint.epoch },
+      result: { ok: true, into, spec: session.settings, key, epoch: checkpoint.epoch, ...at },
     });
-    if (parked?.runId === runId) {
-      await parked.loadCheckpoint(checkpoint);
-      return done(parked, 'parked');
-    }
+    if (parked?.runId === runId) return done(parked, 'parked', await parked.loadCheckpoint(checkpoint));
     const run = await library.getRun(runId);
     if (!run) {
       return {
@@ -80,12 +79,11 @@ export async function restoreCheckpointInto(
     const opened = await open(parsed.spec, await checkpointedRun(library, parsed.spec));
     if (!opened.session) return { ok: false, failure: opened.failure };
     try {
-      await opened.session.loadCheckpoint(checkpoint);
+      return done(opened.session, 'new', await opened.session.loadCheckpoint(checkpoint));
     } catch (error) {
       opened.session.dispose();
       throw error;
     }
-    return done(opened.session, 'new');
   } catch (error) {
     return { ok: false, failure: toFailure(error, 'build') };
   }

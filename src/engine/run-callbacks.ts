@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ExperimentSpec } from '../experiment/spec';
 import type { CallbackEventView, EpochLogs, TrainEvent, TrainOutcome } from '../experiment/protocol';
 import { CallbackList } from './callbacks/callback-list';
-import type { CheckpointStore } from './callbacks/checkpoint-store';
+import type { CheckpointStore, RngDraws } from './callbacks/checkpoint-store';
 import { saveOrExplain } from './callbacks/tfjs-handle';
 import type { CallbackEvent, TrainingHandle } from './callbacks/types';
 import { checkLossActivation, type LossActivationFinding } from '../experiment/loss-activation';
@@ -50,8 +50,15 @@ export interface LoopCallbacks {
   epochBegin(epoch: number): void;
   /** At a readback, with the epoch's running mean loss; true when a callback asks to stop. */
   batchEnd(epoch: number, step: number, loss: number): boolean;
-  /** After the epoch's readback: performs checkpoint saves; returns the logs to record and whether to stop. */
-  epochEnd(epoch: number, logs: EpochLogs): Promise<{ logs: EpochLogs; events: TrainEvent[]; stop: boolean }>;
+  /**
+   * After the epoch's readback: performs checkpoint saves (each keeps `history`, the epochs before this one,
+   * and this epoch's logs); returns the logs to record and whether to stop.
+   */
+  epochEnd(
+    epoch: number,
+    logs: EpochLogs,
+    history: readonly EpochLogs[],
+  ): Promise<{ logs: EpochLogs; events: TrainEvent[]; stop: boolean }>;
 }
 
 /**
@@ -113,8 +120,11 @@ export class RunCallbacks {
     return events.map((event) => ({ type: 'callback', epoch: event.epoch, event }));
   }
 
-  /** The loop's side of the callbacks for one run; `trainBegin` happens once per session, at its first run. */
-  forRun(onEvent: (event: TrainEvent) => void): LoopCallbacks {
+  /**
+   * The loop's side of the callbacks for one run; `trainBegin` happens once per session, at its first run.
+   * `rngDraws` says where the run's random streams stand, for the checkpoints it saves.
+   */
+  forRun(onEvent: (event: TrainEvent) => void, rngDraws?: () => RngDraws): LoopCallbacks {
     this.emit = onEvent;
     if (!this.began) {
       this.began = true;
@@ -126,23 +136,36 @@ export class RunCallbacks {
         this.forward(this.list.batchEnd(epoch, step, { loss })).forEach(onEvent);
         return this.list.stopTraining;
       },
-      epochEnd: async (epoch, logs) => {
+      epochEnd: async (epoch, logs, history) => {
         const result = this.list.epochEnd(epoch, logs);
+        const lr = result.logs.learning_rate;
+        const recorded = lr === undefined ? logs : { ...logs, learning_rate: lr };
+        const run = { history: [...history, recorded], ...(rngDraws ? { rngDraws: rngDraws() } : {}) };
         // A save the store refuses (storage quota) is a notice, not a failed run.
         const unsaved = new Map<string, TrainEvent>();
         for (const request of result.saves) {
-          const notice = await saveOrExplain(this.store, this.runId, request, this.model, this.optimizer());
+          const optimizer = this.optimizer();
+          const notice = await saveOrExplain(this.store, this.runId, request, this.model, optimizer, run);
           if (notice) unsaved.set(request.key, notice);
         }
         const saved = result.events.filter((e) => e.type !== 'checkpoint' || !unsaved.has(e.key));
-        const lr = result.logs.learning_rate;
         return {
-          logs: lr === undefined ? logs : { ...logs, learning_rate: lr },
+          logs: recorded,
           events: [...this.forward(saved), ...unsaved.values()],
           stop: this.list.stopTraining,
         };
       },
     };
+  }
+
+  /**
+   * The run went back to a checkpoint: its next run begins with Keras's on_train_begin again, as a new
+   * `fit(initial_epoch=…)` call does (EarlyStopping's and ReduceLROnPlateau's counters start over, a best-weights
+   * snapshot is released). on_train_end does not run: it could put best weights over the restored ones.
+   */
+  restart(): void {
+    this.began = false;
+    this.list.history.length = 0;
   }
 
   /** Keras's on_train_end (EarlyStopping restores the best weights here), once, when the run is over. */

@@ -47,10 +47,33 @@ export function runStats(
 export interface SessionRngs {
   shuffle: Rng;
   step: Rng;
+  /** How many numbers each stream has given: a checkpoint keeps this, and `sessionRngs(seed, drawn)` resumes. */
+  drawn(): { shuffle: number; step: number };
 }
 
-export function sessionRngs(seed: number): SessionRngs {
-  return { shuffle: createRng(deriveSeed(seed, 'shuffle')), step: createRng(deriveSeed(seed, 'step')) };
+/** The session's streams from `seed`, or, with `at`, the same streams after that many draws of each. */
+export function sessionRngs(seed: number, at = { shuffle: 0, step: 0 }): SessionRngs {
+  const shuffle = countedRng(deriveSeed(seed, 'shuffle'), at.shuffle);
+  const step = countedRng(deriveSeed(seed, 'step'), at.step);
+  return {
+    shuffle: shuffle.next,
+    step: step.next,
+    drawn: () => ({ shuffle: shuffle.count(), step: step.count() }),
+  };
+}
+
+/** A stream that counts its draws, started `skip` draws in (a few per step and one per sample an epoch). */
+function countedRng(seed: number, skip: number): { next: Rng; count: () => number } {
+  const rng = createRng(seed);
+  for (let i = 0; i < skip; i++) rng();
+  let count = skip;
+  return {
+    next: () => {
+      count++;
+      return rng();
+    },
+    count: () => count,
+  };
 }
 
 /** The loop's pause options for one run that starts after `stepsSoFar` steps. */

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, ExperimentSpec } from '../experiment/spec';
 import type {
+  EpochLogs,
   MemoryEstimateView,
+  PausePoint,
   SettingsPatch,
   TrainEvent,
   TrainFailure,
@@ -17,7 +19,7 @@ import { createObjective, type StepObjective } from './objective';
 import type { KerasOptimizer } from './compile/keras-optimizer';
 import { trainingProblems } from './compile/resolve';
 import { MemoryCheckpointStore, type Checkpoint, type CheckpointStore } from './callbacks/checkpoint-store';
-import { restoreCheckpoint } from './callbacks/tfjs-handle';
+import { assertCheckpointFits, restoreCheckpoint } from './callbacks/tfjs-handle';
 import { lossActivationFindings, optimizerFor, RunCallbacks } from './run-callbacks';
 import { withSeededMathRandom } from './seeded-random';
 import { memoryStepHooks, patchedSpec, probeSession, uploadDataset } from './session-parts';
@@ -43,6 +45,48 @@ export interface SessionOptions {
   checkpointStore?: CheckpointStore;
   /** The run's id in that store; defaults to a fresh UUID, unique across reloads. */
   runId?: string;
+}
+
+/** Where `loadCheckpoint` left the session: its history, and the bytes it holds on the device. */
+export interface RestoredPosition {
+  history: EpochLogs[];
+  /** False for a checkpoint saved before Kiln kept histories: its epochs' logs are unknown (NaN). */
+  historySaved: boolean;
+  /** Where a resume starts: step 0 of the epoch after the checkpoint's. */
+  paused: PausePoint;
+  residentBytes: number;
+}
+
+/**
+ * The history a checkpoint of epoch k brings back: its own k epochs, or, for one saved before Kiln kept them,
+ * k epochs whose logs are unknown (`loss: NaN`; the chart leaves a gap and the table shows "—"), so that
+ * history[i] is still epoch i + 1 everywhere.
+ */
+export function restoredHistory(checkpoint: Pick<Checkpoint, 'epoch' | 'history'>): {
+  history: EpochLogs[];
+  saved: boolean;
+} {
+  const known = (checkpoint.history ?? []).slice(0, checkpoint.epoch).map((logs) => ({ ...logs }));
+  const unknown = Array.from({ length: checkpoint.epoch - known.length }, () => ({ loss: Number.NaN }));
+  return { history: [...known, ...unknown], saved: unknown.length === 0 };
+}
+
+/** The notice of a run that has no epoch left: it ran `done` of its `epochs` already. */
+export function nothingLeftNotice(done: number, epochs: number): Extract<TrainEvent, { type: 'notice' }> {
+  return {
+    type: 'notice',
+    level: 'warning',
+    message:
+      `Nothing left to train: the run was restored at the end of epoch ${done} and fit.epochs is ${epochs}, ` +
+      `so no epoch remains (Keras's fit(initial_epoch=${done}, epochs=${epochs}) trains none either).`,
+    hint: 'Restore an earlier checkpoint to train on from it, or press Train for a new run.',
+  };
+}
+
+/** A checkpoint's weights in `model.weights` order, as the loop's CPU copy holds them. */
+function loopWeights(checkpoint: Checkpoint, model: tf.LayersModel): Float32Array[] {
+  const byName = new Map(checkpoint.weights.map((w) => [w.name, w.data]));
+  return model.weights.map((w) => Float32Array.from(byName.get(w.originalName) ?? []));
 }
 
 /** A run's outcome before the worker adds its tensor counts. */
@@ -72,7 +116,7 @@ export class TrainingSession {
   /** What each step minimises and what each epoch logs (objective.ts). */
   private readonly objective: StepObjective;
   /** Continued, not replayed, by a resumed run (run-control.ts). */
-  private readonly rngs: ReturnType<typeof sessionRngs>;
+  private rngs: ReturnType<typeof sessionRngs>;
   private memoryModel: MemoryModel | null = null;
   private estimate: MemoryEstimateView | null = null;
   private measuredPeak: number | null = null;
@@ -191,6 +235,11 @@ export class TrainingSession {
       samples: this.trainData.count,
     });
     this.notices.splice(0).forEach(onEvent);
+    if (this.state.epoch > fit.epochs && this.state.order === null) {
+      // Restored from the last epoch's checkpoint: Keras's fit(initial_epoch=N, epochs=N) trains nothing.
+      onEvent(nothingLeftNotice(this.state.epoch - 1, fit.epochs));
+      return this.outcome('finished', undefined, false);
+    }
     try {
       if (this.needsRestore || this.generation !== deviceGeneration()) {
         if (!this.state.checkpoint) {
@@ -227,7 +276,7 @@ export class TrainingSession {
             },
           ),
           guard: this.makeGuard(),
-          callbacks: this.callbacks?.forRun(onEvent),
+          callbacks: this.callbacks?.forRun(onEvent, () => this.rngs.drawn()),
         },
         this.state,
       ).finally(() => (this.loopSeconds += (performance.now() - started) / 1000));
@@ -253,9 +302,65 @@ export class TrainingSession {
     }
   }
 
-  /** Loads a saved checkpoint's weights (and optimizer slots, when saved) into the model; see tfjs-handle.ts. */
-  loadCheckpoint(checkpoint: Checkpoint): Promise<void> {
-    return restoreCheckpoint(checkpoint, this.model, this.optimizer);
+  /**
+   * Puts the run where a ModelCheckpoint save left it, as Keras's `model.load_weights(…)` followed by
+   * `fit(initial_epoch=epoch)`: the saved weights, an optimizer with the saved slots and step count (a fresh one
+   * for a weights-only save) and learning rate, the history of epochs 1..epoch, and the position at the start of
+   * epoch + 1. The next `run` trains epochs epoch + 1..fit.epochs, beginning with on_train_begin as a new fit
+   * call does. Refuses, changing nothing, when the checkpoint does not fit the model (see tfjs-handle.ts).
+   * A checkpoint saved before Kiln kept histories restores its epoch with logs it cannot know (see
+   * `restoredHistory`). The shuffle and dropout streams go back to where they stood at the save, so on the CPU
+   * the run goes on to exactly the losses of the uninterrupted one (older checkpoints: the streams go on).
+   */
+  async loadCheckpoint(checkpoint: Checkpoint): Promise<RestoredPosition> {
+    assertCheckpointFits(checkpoint, this.model);
+    // The pre-flight probe trains three steps on the session's optimizer and then replaces it (memory/probe.ts):
+    // it measures now, before the restored optimizer state is in place, so that state reaches the first step.
+    // (A session still to recover from a GPU failure probes at its next run, which starts a fresh optimizer.)
+    const deviceSound = !this.needsRestore && this.generation === deviceGeneration();
+    if (this.memoryModel === null && deviceSound && this.trainData.count >= PROBE_BATCH_SIZES[1]) {
+      this.memoryModel = this.probe();
+    }
+    const optimizer = optimizerFor(this.spec);
+    try {
+      await restoreCheckpoint(checkpoint, this.model, optimizer);
+      if (checkpoint.learningRate !== undefined && !optimizer.hasSchedule) {
+        optimizer.setLearningRate(checkpoint.learningRate);
+      }
+    } catch (error) {
+      optimizer.dispose();
+      throw error;
+    }
+    this.optimizer.dispose();
+    this.optimizer = optimizer;
+    const { state } = this;
+    const { history, saved } = restoredHistory(checkpoint);
+    state.epoch = checkpoint.epoch + 1;
+    state.seen = 0;
+    state.order = null;
+    state.history = history;
+    // The epoch orders and dropout masks the uninterrupted run drew next (older checkpoints: the streams go on).
+    if (checkpoint.rngDraws) this.rngs = sessionRngs(this.spec.seed, checkpoint.rngDraws);
+    // A GPU failure still to be recovered from recovers to these weights and this position.
+    state.checkpoint = !deviceSound
+      ? {
+          epoch: state.epoch,
+          seen: 0,
+          order: null,
+          sums: new Array<number>(this.objective.size).fill(0),
+          historyLength: history.length,
+          steps: state.steps,
+          weights: loopWeights(checkpoint, this.model),
+          takenAt: performance.now(),
+        }
+      : null;
+    this.callbacks?.restart();
+    return {
+      history: [...history],
+      historySaved: saved,
+      paused: pausePoint(state, this.trainData.count, this.spec.fit.batchSize),
+      residentBytes: this.tracker.snapshot().liveBytes,
+    };
   }
 
   dispose(): void {

@@ -266,7 +266,7 @@ export async function trainLoop(options: LoopOptions, state: LoopState): Promise
     if (validate) {
       Object.assign(logs, objective.logs(values.subarray(objective.size), validation.count, 'val_'));
     }
-    const ended = callbacks ? await callbacks.epochEnd(epoch, logs) : null;
+    const ended = callbacks ? await callbacks.epochEnd(epoch, logs, state.history) : null;
     if (ended) logs = ended.logs;
     state.history.push(logs);
     state.order = null;

@@ -58,8 +58,9 @@ export interface TrainerApi {
   deleteCheckpoint(runId: string, key: string): Promise<void>;
   /**
    * Loads a checkpoint's weights (and optimizer slots, unless saved weights-only) into the parked session of
-   * its run, so Resume continues from them; with no such session (after a reload, or the run was disposed)
-   * it builds one from the run's stored spec, loads the checkpoint and parks it. Never rejects.
+   * its run; with no such session (after a reload, or the run was disposed) it builds one from the run's
+   * stored spec, loads the checkpoint and parks it. The parked run stands after the checkpoint's epoch with
+   * its history, so Resume continues at the next epoch. Never rejects.
    */
   restoreCheckpoint(runId: string, key: string): Promise<RestoreResult>;
 }
@@ -80,11 +81,25 @@ export interface CheckpointView {
 }
 
 /**
- * A restored checkpoint: `parked` when it went into the run's own parked session (its history stays), `new`
- * when a session was built from `spec` for it (it trains `spec.fit.epochs` more epochs from the checkpoint).
+ * A restored checkpoint: `parked` when it went into the run's own parked session, `new` when a session was
+ * built from `spec` for it. Either way the run now stands at the start of epoch `epoch + 1` with `history`
+ * (epochs 1..epoch) and trains up to `spec.fit.epochs`, as Keras's `fit(initial_epoch=epoch)`.
  */
 export type RestoreResult =
-  | { ok: true; into: 'parked' | 'new'; spec: ExperimentSpec; key: string; epoch: number }
+  | {
+      ok: true;
+      into: 'parked' | 'new';
+      spec: ExperimentSpec;
+      key: string;
+      epoch: number;
+      history: EpochLogs[];
+      /** False for a checkpoint saved before Kiln kept histories: `history`'s logs are unknown (loss NaN). */
+      historySaved: boolean;
+      /** Where Resume starts: step 0 of epoch `epoch + 1` (past `spec.fit.epochs` when nothing is left). */
+      paused: PausePoint;
+      /** What the restored session holds on the device (weights, optimizer state, data), for the ledger. */
+      residentBytes: number;
+    }
   | { ok: false; failure: TrainFailure };
 
 export interface InitOptions {

@@ -287,6 +287,7 @@ async function restore(runId: string, key: string): Promise<RestoreResult> {
     const tensorsBefore = tf.memory().numTensors;
     const restored = await restoreCheckpointInto(checkpoints, runId, key, parked, openStored);
     if (!restored.ok) return restored;
+    parkedHistory = restored.result.history;
     if (restored.session !== parked) {
       // The parked run's tensors were counted in `tensorsBefore`: the new run's baseline leaves them out.
       const withOld = tf.memory().numTensors;

@@ -1,4 +1,4 @@
-import type { CheckpointView } from '../../experiment/protocol';
+import type { CheckpointView, EpochLogs } from '../../experiment/protocol';
 
 /**
  * Where checkpoints live. The interface is what ModelCheckpoint's save requests need and what the UI needs
@@ -22,7 +22,30 @@ export interface Checkpoint extends CheckpointMeta {
   weights: StoredWeight[];
   /** Optimizer slots and step count, absent for `save_weights_only` (Keras saves them with the full model). */
   optimizer?: StoredWeight[];
+  /**
+   * The run's epoch logs up to and including `epoch` (index 0 = epoch 1), so a restore continues the chart.
+   * Absent in checkpoints saved before Kiln kept it: those restore with their weights and epoch only.
+   */
+  history?: EpochLogs[];
+  /**
+   * The rate the next epoch would have trained with (a ReduceLROnPlateau change included); absent with a
+   * schedule (the optimizer's step count sets the rate) and in older checkpoints.
+   */
+  learningRate?: number;
+  /**
+   * Draws taken so far from the run's shuffle and dropout random streams (run-control.ts), so a restored run
+   * draws the epoch orders and masks the uninterrupted run would have. Absent in older checkpoints.
+   */
+  rngDraws?: RngDraws;
 }
+
+export interface RngDraws {
+  shuffle: number;
+  step: number;
+}
+
+/** What the run (not the model) contributes to a checkpoint: where it stands, to continue from there. */
+export type RunState = Pick<Checkpoint, 'history' | 'rngDraws'>;
 
 export interface CheckpointStore {
   put(checkpoint: Checkpoint): Promise<void>;
@@ -75,6 +98,8 @@ export class MemoryCheckpointStore implements CheckpointStore {
       ...checkpoint,
       weights: copy(checkpoint.weights),
       ...(checkpoint.optimizer ? { optimizer: copy(checkpoint.optimizer) } : {}),
+      ...(checkpoint.history ? { history: checkpoint.history.map((logs) => ({ ...logs })) } : {}),
+      ...(checkpoint.rngDraws ? { rngDraws: { ...checkpoint.rngDraws } } : {}),
     });
   }
 

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
+import { openDB } from 'idb';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Checkpoint } from './checkpoint-store';
+import { metaOf, type Checkpoint } from './checkpoint-store';
 import { IdbCheckpointStore } from './idb-checkpoint-store';
 
 let dbCount = 0;
@@ -44,6 +45,35 @@ describe('IdbCheckpointStore', () => {
     expect(back?.optimizer?.[0].data).toBeInstanceOf(Int32Array);
     expect(Array.from(back!.optimizer![0].data)).toEqual([20]);
     expect(await store.get('r1', 'missing')).toBeNull();
+  });
+
+  it('keeps the epoch history, learning rate and random-stream position a restore continues from', async () => {
+    const store = storeOn();
+    const history = [
+      { loss: 0.9, accuracy: 0.5 },
+      { loss: 0.7, accuracy: 0.6, learning_rate: 0.01 },
+    ];
+    const rngDraws = { shuffle: 384, step: 12 };
+    await store.put({ ...checkpoint('r1', 'ckpt-2', 2, 100), history, learningRate: 0.005, rngDraws });
+    const back = await store.get('r1', 'ckpt-2');
+    expect(back?.history).toEqual(history);
+    expect(back?.learningRate).toBe(0.005);
+    expect(back?.rngDraws).toEqual(rngDraws);
+    // Listing stays the metadata only.
+    expect(Object.keys((await store.list('r1'))[0])).not.toContain('history');
+  });
+
+  it('reads a record an earlier Kiln wrote (no history, no learning rate) as it was', async () => {
+    const name = `test-${++dbCount}`;
+    await storeOn(name).list('r1'); // creates the database with the current schema
+    const old = checkpoint('r1', 'ckpt-1', 1, 100);
+    const db = await openDB(name, 1);
+    await db.put('meta', metaOf(old));
+    await db.put('data', { runId: 'r1', key: 'ckpt-1', weights: old.weights, optimizer: old.optimizer });
+    db.close();
+    const back = await storeOn(name).get('r1', 'ckpt-1');
+    expect(back).toEqual(old);
+    expect(back).not.toHaveProperty('history');
   });
 
   it('lists a run newest first, and the same key overwrites', async () => {

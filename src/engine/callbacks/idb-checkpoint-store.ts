@@ -1,20 +1,43 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { EpochLogs } from '../../experiment/protocol';
 import {
   metaOf,
   type Checkpoint,
   type CheckpointEntry,
   type CheckpointLibrary,
   type CheckpointMeta,
+  type RngDraws,
   type RunRecord,
   type StoredWeight,
 } from './checkpoint-store';
 
-/** The weights of one checkpoint, kept apart from its metadata so that listing never reads them. */
+/**
+ * What a restore needs beyond the listed metadata, kept apart so that listing never reads it. `history`,
+ * `learningRate` and `rngDraws` are absent from records written before Kiln kept them (the schema's version
+ * is unchanged: optional fields need no upgrade, and old records restore with what they have).
+ */
 interface CheckpointData {
   runId: string;
   key: string;
   weights: StoredWeight[];
   optimizer?: StoredWeight[];
+  history?: EpochLogs[];
+  learningRate?: number;
+  rngDraws?: RngDraws;
+}
+
+/** A checkpoint's data record: everything but the listed metadata, without absent fields. */
+function dataOf(checkpoint: Checkpoint): CheckpointData {
+  const { runId, key, weights, optimizer, history, learningRate, rngDraws } = checkpoint;
+  return {
+    runId,
+    key,
+    weights,
+    ...(optimizer ? { optimizer } : {}),
+    ...(history ? { history } : {}),
+    ...(learningRate === undefined ? {} : { learningRate }),
+    ...(rngDraws ? { rngDraws } : {}),
+  };
 }
 
 interface CheckpointDb extends DBSchema {
@@ -53,9 +76,8 @@ export class IdbCheckpointStore implements CheckpointLibrary {
   async put(checkpoint: Checkpoint): Promise<void> {
     const db = await this.open();
     const tx = db.transaction(['meta', 'data'], 'readwrite');
-    const { runId, key, weights, optimizer } = checkpoint;
     void tx.objectStore('meta').put(metaOf(checkpoint));
-    void tx.objectStore('data').put({ runId, key, weights, ...(optimizer ? { optimizer } : {}) });
+    void tx.objectStore('data').put(dataOf(checkpoint));
     await tx.done;
   }
 
@@ -72,7 +94,8 @@ export class IdbCheckpointStore implements CheckpointLibrary {
       tx.objectStore('data').get([runId, key]),
     ]);
     if (!meta || !data) return null;
-    return { ...meta, weights: data.weights, ...(data.optimizer ? { optimizer: data.optimizer } : {}) };
+    const { runId: _runId, key: _key, ...stored } = data;
+    return { ...meta, ...stored };
   }
 
   /** Deletes one checkpoint, and its run's record with the run's last checkpoint. */

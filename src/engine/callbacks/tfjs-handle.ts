@@ -4,6 +4,7 @@ import {
   checkpointBytes,
   type Checkpoint,
   type CheckpointStore,
+  type RunState,
   type StoredWeight,
 } from './checkpoint-store';
 import type { SaveRequest, TrainingHandle } from './types';
@@ -50,7 +51,8 @@ function renameSlot(name: string, names: Map<string, string>): string {
 /**
  * Performs one ModelCheckpoint save request: one readback of every weight (and, unless weights-only, the
  * optimizer's state), then `store.put`. Call it after the epoch's own readback, so it adds no extra stall
- * mid-epoch.
+ * mid-epoch. `run` is where the run stands (its epoch logs up to the saved epoch, its random streams), kept so
+ * a restore continues from there.
  */
 export async function saveCheckpoint(
   store: CheckpointStore,
@@ -59,8 +61,9 @@ export async function saveCheckpoint(
   model: tf.LayersModel,
   optimizer: KerasOptimizer,
   now: () => number = Date.now,
+  run: RunState = {},
 ): Promise<Checkpoint> {
-  const checkpoint = await readCheckpoint(runId, request, model, optimizer, now);
+  const checkpoint = await readCheckpoint(runId, request, model, optimizer, now, run);
   await store.put(checkpoint);
   return checkpoint;
 }
@@ -72,6 +75,7 @@ async function readCheckpoint(
   model: tf.LayersModel,
   optimizer: KerasOptimizer,
   now: () => number,
+  run: RunState,
 ): Promise<Checkpoint> {
   const weights = await readAll(model.weights.map((w) => ({ name: w.originalName, tensor: w.read() })));
   let state: StoredWeight[] | undefined;
@@ -95,6 +99,10 @@ async function readCheckpoint(
     bytes: checkpointBytes(weights, state),
     weights,
     ...(state ? { optimizer: state } : {}),
+    ...(run.history ? { history: run.history.map((logs) => ({ ...logs })) } : {}),
+    ...(run.rngDraws ? { rngDraws: { ...run.rngDraws } } : {}),
+    // With a schedule the rate follows the optimizer's step count, which the optimizer state carries.
+    ...(optimizer.hasSchedule ? {} : { learningRate: optimizer.learningRate }),
   };
   return checkpoint;
 }
@@ -119,6 +127,18 @@ export function checkpointMismatches(checkpoint: Checkpoint, model: tf.LayersMod
   return problems;
 }
 
+/** Throws the `graph` failure that lists why a checkpoint does not fit the model, if it does not. */
+export function assertCheckpointFits(checkpoint: Checkpoint, model: tf.LayersModel): void {
+  const problems = checkpointMismatches(checkpoint, model);
+  if (problems.length > 0) {
+    throw new EngineFailure(
+      'graph',
+      `Checkpoint "${checkpoint.key}" (epoch ${checkpoint.epoch}) does not fit this model: the graph changed since it was saved.`,
+      problems,
+    );
+  }
+}
+
 /**
  * Puts a checkpoint's weights (and optimizer state, when it has it and `optimizer` is given) back into the
  * model, by weight name. Refuses, changing nothing, when the model's weights are not the checkpoint's: the
@@ -129,14 +149,7 @@ export async function restoreCheckpoint(
   model: tf.LayersModel,
   optimizer?: KerasOptimizer,
 ): Promise<void> {
-  const problems = checkpointMismatches(checkpoint, model);
-  if (problems.length > 0) {
-    throw new EngineFailure(
-      'graph',
-      `Checkpoint "${checkpoint.key}" (epoch ${checkpoint.epoch}) does not fit this model: the graph changed since it was saved.`,
-      problems,
-    );
-  }
+  assertCheckpointFits(checkpoint, model);
   const byName = new Map(checkpoint.weights.map((w) => [w.name, w]));
   const values = model.weights.map((w) => {
     const stored = byName.get(w.originalName)!;
@@ -175,8 +188,9 @@ export async function saveOrExplain(
   request: SaveRequest,
   model: tf.LayersModel,
   optimizer: KerasOptimizer,
+  run: RunState = {},
 ): Promise<Extract<TrainEvent, { type: 'notice' }> | null> {
-  const checkpoint = await readCheckpoint(runId, request, model, optimizer, Date.now);
+  const checkpoint = await readCheckpoint(runId, request, model, optimizer, Date.now, run);
   try {
     await store.put(checkpoint);
     return null;
