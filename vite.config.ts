@@ -3,10 +3,15 @@ import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { mnistAssetPlugin } from './scripts/mnist-asset-plugin';
 
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 export default defineConfig({
   plugins: [svelte(), mnistAssetPlugin()],
-  server: { host: 'localhost', port: 5173 },
-  preview: { host: 'localhost', port: 4173 },
+  server: { host: 'localhost', port: 5173, headers: ISOLATION_HEADERS },
+  preview: { host: 'localhost', port: 4173, headers: ISOLATION_HEADERS },
   // The dependency scan does not follow `new Worker(new URL(...))`; without this, tfjs is discovered when the
   // worker first starts and Vite reloads the page mid-session.
   optimizeDeps: {
