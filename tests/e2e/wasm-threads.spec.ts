@@ -17,7 +17,10 @@ async function trainOnWasm(page: Page): Promise<string> {
   return title;
 }
 
-test('WASM runs on several threads in the cross-origin isolated app, and trains', async ({ page, problems }) => {
+test('WASM runs on several threads in the cross-origin isolated app, and trains', async ({
+  page,
+  problems,
+}) => {
   await page.goto('/?experiment=blobs');
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);

@@ -1,11 +1,6 @@
 /// <reference types="vite/client" />
 import * as tf from '@tensorflow/tfjs';
-import {
-  singleThreadReason,
-  threadedFactorySource,
-  wasmLabel,
-  wasmThreadsCount,
-} from './wasm-threads';
+import { singleThreadReason, threadedFactorySource, wasmLabel, wasmThreadsCount } from './wasm-threads';
 
 /**
  * Starts tfjs's WebAssembly backend. The package and its .wasm binaries (311–436 kB) load only here, on first
@@ -31,6 +26,8 @@ const THREADS_START_MS = 20_000;
 let configured = false;
 /** The thread count asked of tfjs (set with the paths, in the browser). */
 let threads = 1;
+/** Why the thread pool was abandoned, once it was: a later start gives the same reason. */
+let poolFailure: string | undefined;
 
 export async function startWasm(): Promise<WasmStart> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
@@ -69,13 +66,16 @@ export async function startWasm(): Promise<WasmStart> {
   if (simd && threadsSupported) {
     const why = await withLogicalCores(2 * threads, () => startWithin(THREADS_START_MS));
     if (why) {
-      notice = `WebAssembly runs on one thread: its thread pool did not start (${why}).`;
+      poolFailure = `WebAssembly runs on one thread: its thread pool did not start (${why}).`;
+      notice = poolFailure;
       await restartSingleThreaded();
     }
   } else {
     await setWasmBackend();
     const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-    if (inBrowser) notice = singleThreadReason({ isolated, simd, threads: threadsSupported }) ?? undefined;
+    if (inBrowser) {
+      notice = poolFailure ?? singleThreadReason({ isolated, simd, threads: threadsSupported }) ?? undefined;
+    }
   }
   return { adapter: wasmLabel(simd, wasm.getThreadsCount()), ...(notice ? { notice } : {}) };
 }
@@ -133,5 +133,5 @@ async function restartSingleThreaded(): Promise<void> {
   await setWasmBackend();
 }
 
-/** The priority tfjs-backend-wasm registers with (below WebGL's 2, above the CPU's 1). */
+/** The priority tfjs-backend-wasm 4.22 registers its backend with (its base.js). */
 const WASM_PRIORITY = 2;
