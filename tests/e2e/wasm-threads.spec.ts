@@ -71,12 +71,13 @@ test('WASM runs on one thread, and says why, on a host that sends no COOP/COEP h
   expect(problems.errors).toEqual([]);
 });
 
-test('WASM falls back to one thread, and says why, when its thread workers never start', async ({
+test('WASM falls back to one thread, and says why, when a Content-Security-Policy blocks its thread workers', async ({
   page,
   problems,
 }) => {
-  // A host whose Content-Security-Policy forbids blob: workers: tfjs's thread workers never run (Chromium
-  // reports nothing to tfjs), so Kiln gives the pool its 20 s and starts the single-threaded build.
+  // A host whose Content-Security-Policy (on the worker's script too) allows no blob: workers: tfjs's thread
+  // workers never run, and nothing tells tfjs; the violation event tells Kiln, which starts the
+  // single-threaded build at once (not after its 20 s watchdog).
   await page.route(/trainer\.worker-.*\.js$/, async (route) => {
     const response = await route.fetch();
     const headers = { ...response.headers(), 'content-security-policy': "worker-src 'self'" };
@@ -87,8 +88,9 @@ test('WASM falls back to one thread, and says why, when its thread workers never
 
   const title = await trainOnWasm(page);
   expect(title).toBe('adapter: WebAssembly, SIMD, single thread');
-  await expect(page.getByTestId('backend-fallback')).toContainText(
-    'WebAssembly runs on one thread: its thread pool did not start (no answer within 20 s)',
-  );
+  const notice = page.getByTestId('backend-fallback');
+  await expect(notice).toContainText('WebAssembly runs on one thread: its thread pool did not start');
+  await expect(notice).toContainText('Content-Security-Policy (worker-src) forbids the blob: workers');
+  await expect(notice).toContainText("worker-src 'self' blob:");
   expect(problems.errors).toEqual([]);
 });

@@ -11,8 +11,8 @@ import { singleThreadReason, threadedFactorySource, wasmLabel, wasmThreadsCount 
  *
  * The threaded build starts its thread workers from the factory's source text, which minification breaks
  * (wasm-threads.ts says how); the factory is handed its own unminified text back before tfjs reads it.
- * A thread pool that still does not start within THREADS_START_MS (a host whose Content-Security-Policy
- * forbids blob: workers, say) is abandoned for the single-threaded build, and the notice says so.
+ * A thread pool that does not start (a host whose Content-Security-Policy forbids blob: workers, or no answer
+ * within THREADS_START_MS) is abandoned for the single-threaded build, and the notice says why.
  */
 export interface WasmStart {
   /** What runs, e.g. "WebAssembly, SIMD, 2 threads". */
@@ -102,20 +102,35 @@ async function withLogicalCores<T>(cores: number, start: () => Promise<T>): Prom
   }
 }
 
-/** Starts the threaded backend; null when it did, else why not (it failed, or took longer than `ms`). */
+/**
+ * Starts the threaded backend; null when it did, else why not: it failed, a Content-Security-Policy blocked the
+ * blob: workers tfjs starts its threads in (the browser tells tfjs nothing, but fires a violation event here),
+ * or it took longer than `ms`.
+ */
 async function startWithin(ms: number): Promise<string | null> {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let onViolation: ((event: SecurityPolicyViolationEvent) => void) | undefined;
   const timeout = new Promise<string>((resolve) => {
     timer = setTimeout(() => resolve(`no answer within ${ms / 1000} s`), ms);
+  });
+  const blocked = new Promise<string>((resolve) => {
+    onViolation = (event) => {
+      if (!event.blockedURI.startsWith('blob')) return;
+      resolve(
+        `this page's Content-Security-Policy (${event.effectiveDirective}) forbids the blob: workers tfjs runs its threads in; allow them with worker-src 'self' blob:`,
+      );
+    };
+    globalThis.addEventListener?.('securitypolicyviolation', onViolation);
   });
   const started = setWasmBackend().then(
     () => null,
     (error: unknown) => (error instanceof Error ? error.message : String(error)),
   );
   try {
-    return await Promise.race([started, timeout]);
+    return await Promise.race([started, blocked, timeout]);
   } finally {
     clearTimeout(timer);
+    globalThis.removeEventListener?.('securitypolicyviolation', onViolation!);
   }
 }
 
