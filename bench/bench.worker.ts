@@ -113,8 +113,12 @@ async function useBackend(name: BenchBackend): Promise<BackendInfo> {
       };
       await import('@tensorflow/tfjs-backend-webgpu');
     }
-    // The app's own start-up: the lazily loaded package, binaries served by Vite, SIMD, single thread.
-    if (name === 'wasm') return { backend: name, available: true, adapter: { renderer: await startWasm() } };
+    // The app's own start-up: the lazily loaded package, binaries served by Vite, SIMD, threads when isolated
+    // (the notice says why not).
+    if (name === 'wasm') {
+      const wasm = await startWasm();
+      return { backend: name, available: true, adapter: { renderer: wasm.adapter, notice: wasm.notice } };
+    }
     if (!(await tf.setBackend(name))) {
       return { backend: name, available: false, reason: `tf.setBackend('${name}') returned false` };
     }

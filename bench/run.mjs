@@ -10,6 +10,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { build } from 'vite';
+import { ISOLATION_HEADERS } from '../scripts/isolation-headers.mjs';
 import { editorScale } from './editor-scale.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -135,7 +136,11 @@ function serve(dir) {
       res.writeHead(404).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
+    // Cross-origin isolated like the app's servers, so WASM is measured with its threads.
+    res.writeHead(200, {
+      'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+      ...ISOLATION_HEADERS,
+    });
     res.end(readFileSync(file));
   });
   return new Promise((resolveServer, reject) => {

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { ISOLATION_HEADERS } from '../scripts/isolation-headers.mjs';
 
 /**
  * The bench page's own build (`npm run bench` runs it): bench/index.html + its worker, bundling the engine
@@ -14,6 +15,9 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
   logLevel: 'warn',
+  // As the app's servers: cross-origin isolated, so WASM runs its threaded build (run.mjs's server sends them too).
+  server: { headers: ISOLATION_HEADERS },
+  preview: { headers: ISOLATION_HEADERS },
   worker: { format: 'es' },
   build: {
     outDir: BENCH_OUT_DIR,

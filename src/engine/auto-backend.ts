@@ -59,7 +59,8 @@ export async function autoSelectBackend(
     throw new Error(`The fastest backend (${pick.picked}) did not start again: ${chosen.reason}`);
   return {
     backend: pick.picked,
-    fallbackReason: '',
+    // Not a fallback, but a WASM pick running on one thread says why (a host without COOP/COEP, say).
+    fallbackReason: chosen.notice ?? '',
     adapter: chosen.adapter,
     ...(chosen.limits ? { limits: chosen.limits } : {}),
     choice: 'auto',

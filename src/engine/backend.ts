@@ -7,7 +7,8 @@ import { deviceIsLost, startWebGpu } from './device/webgpu';
 /** WASM before the CPU: with SIMD it trains an MLP about 5× faster than tfjs's JavaScript kernels. */
 const FALLBACK_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
-type Started = { ok: true; adapter: string; limits?: DeviceLimitsView };
+/** `notice`: how the backend runs below its best, for the user (WASM on one thread, and why). */
+type Started = { ok: true; adapter: string; limits?: DeviceLimitsView; notice?: string };
 export type Attempt = Started | { ok: false; reason: string };
 
 /** Backends already started in this thread: switching back to one (the auto pick does) reuses it. */
@@ -33,6 +34,7 @@ export async function selectBackend(
   for (const name of order) {
     const attempt = await tryBackend(name, options);
     if (attempt.ok) {
+      if (attempt.notice) reasons.push(attempt.notice);
       return {
         backend: name,
         fallbackReason: reasons.join(' '),
@@ -65,7 +67,7 @@ export async function tryBackend(name: BackendName, options: BackendOptions = {}
 async function startBackend(name: BackendName, options: BackendOptions): Promise<Attempt> {
   try {
     if (name === 'webgpu') return await tryWebGpu(options);
-    if (name === 'wasm') return { ok: true, adapter: await startWasm() };
+    if (name === 'wasm') return { ok: true, ...(await startWasm()) };
     if (!(await tf.setBackend(name)))
       return { ok: false, reason: `tfjs could not initialise the ${name} backend.` };
     await tf.ready();

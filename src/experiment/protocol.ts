@@ -127,7 +127,10 @@ export interface DeviceEvent {
 
 export interface BackendReport {
   backend: BackendName;
-  /** Why this is not the preferred backend (empty when it is). Shown to the user: fallback is never silent. */
+  /**
+   * Why this is not the preferred backend (empty when it is), and why it runs below its best when it does (WASM
+   * on one thread). Shown to the user: fallback is never silent.
+   */
   fallbackReason: string;
   /** What the adapter said about itself, e.g. "google swiftshader". */
   adapter: string;
