@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs';
  * An optimizer's slot variables (Adam's m and v…) for many weights, stored end to end in one flat variable per
  * slot and group of weights, so that one update runs each of the rule's elementwise ops once per group instead
  * of once per weight (the "multi-tensor apply" of fused optimizers). On WebGPU and WebGL every op is a
- * dispatch with a fixed cost, and Adam on an MLP with six weights went from 66 dispatches a step to 17.
+ * dispatch with a fixed cost, and Adam on the MLP 784-256-128-10 (six weights) went from 72 kernels a step to 20 (12
+ * for the rule, 2 concatenations and 6 slices).
  *
  * Groups hold at most `maxGroupElements` values (a weight larger than that gets a group of its own), so a flat
  * vector never outgrows what one weight could already need: WebGPU binds a storage buffer of at most
