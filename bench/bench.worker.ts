@@ -13,6 +13,8 @@ import { createLoopState, NO_HOOKS, trainLoop, trainStep, type StepHooks } from 
 import { DEFAULT_MEMORY, type ExperimentSpec, type LossName } from '../src/experiment/spec';
 import { analyzeGraph } from '../src/graph';
 import { startWasm } from '../src/engine/device/wasm';
+import { startWebGpu } from '../src/engine/device/webgpu';
+import { webgpuFlagsFor } from '../src/engine/device/webgpu-flags';
 import { autoPickBench, kernelGap } from './backends';
 import type { ModelGraph } from '../src/graph/types';
 import type {
@@ -95,6 +97,9 @@ const SPEED_GRAPHS: Record<SpeedModel, () => ModelGraph> = { mlp: mlpGraph, cnn:
 
 // ---------------------------------------------------------------- backends
 
+/** Kiln's WebGPU factory once `startWebGpu` registered it: later sections reuse that device. */
+let webgpuFactory: unknown = null;
+
 async function useBackend(name: BenchBackend): Promise<BackendInfo> {
   try {
     let adapterInfo: Record<string, unknown> | undefined;
@@ -112,7 +117,14 @@ async function useBackend(name: BenchBackend): Promise<BackendInfo> {
         maxBufferSize: adapter.limits.maxBufferSize,
         maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
       };
-      await import('@tensorflow/tfjs-backend-webgpu');
+      // The app's own start-up: Kiln's device factory, limits, watch, and the adapter's kernel flags.
+      if (tf.findBackend('webgpu') && tf.engine().registryFactory.webgpu === webgpuFactory) {
+        await tf.setBackend('webgpu');
+      } else {
+        await startWebGpu();
+        webgpuFactory = tf.engine().registryFactory.webgpu;
+      }
+      return { backend: name, available: true, adapter: { ...adapterInfo, flags: webgpuFlagsFor(info) } };
     }
     // The app's own start-up: the lazily loaded package, binaries served by Vite, SIMD, single thread.
     if (name === 'wasm') return { backend: name, available: true, adapter: { renderer: await startWasm() } };

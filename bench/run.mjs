@@ -111,8 +111,18 @@ const CONFIG = {
         cpu: { mlp: 10, cnn: 3 },
       },
   // WEBGPU_USE_NAIVE_CONV2D_DEBUG is not benchmarked: its shader fails WGSL validation in tfjs 4.22, so the
-  // "faster" conv it gave did no work at all.
-  flagVariants: [],
+  // "faster" conv it gave did no work at all. The row below is tfjs's default convolution path on a CPU
+  // adapter, where Kiln sets WEBGPU_CONV_SEPARATE_IM2COL_SHADER (src/engine/device/webgpu-flags.ts).
+  flagVariants:
+    BACKENDS.includes('webgpu') && MODELS.includes('cnn')
+      ? [
+          {
+            backend: 'webgpu',
+            flags: { WEBGPU_CONV_SEPARATE_IM2COL_SHADER: false },
+            batches: { cnn: QUICK ? 3 : 2 },
+          },
+        ]
+      : [],
   readbackEvery: 10,
   estimateBackends: BACKENDS_ONLY || PARTIAL ? [] : ['webgpu', 'cpu'],
   estimateSteps: 4,
