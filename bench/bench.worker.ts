@@ -7,11 +7,14 @@ import { chain, memoryTestGraphs } from '../src/engine/memory/test-graphs';
 import { MemoryTracker } from '../src/engine/memory/tracker';
 import { createObjective } from '../src/engine/objective';
 import { openSession } from '../src/engine/run-experiment';
+import { optimizerFor } from '../src/engine/run-callbacks';
 import { createThrottle } from '../src/engine/throttle';
-import { createLoopState, NO_HOOKS, trainLoop, type StepHooks } from '../src/engine/train-loop';
+import { createLoopState, NO_HOOKS, trainLoop, trainStep, type StepHooks } from '../src/engine/train-loop';
 import { DEFAULT_MEMORY, type ExperimentSpec, type LossName } from '../src/experiment/spec';
 import { analyzeGraph } from '../src/graph';
 import { startWasm } from '../src/engine/device/wasm';
+import { startWebGpu } from '../src/engine/device/webgpu';
+import { webgpuFlagsFor } from '../src/engine/device/webgpu-flags';
 import { autoPickBench, kernelGap } from './backends';
 import type { ModelGraph } from '../src/graph/types';
 import type {
@@ -94,6 +97,9 @@ const SPEED_GRAPHS: Record<SpeedModel, () => ModelGraph> = { mlp: mlpGraph, cnn:
 
 // ---------------------------------------------------------------- backends
 
+/** Kiln's WebGPU factory once `startWebGpu` registered it: later sections reuse that device. */
+let webgpuFactory: unknown = null;
+
 async function useBackend(name: BenchBackend): Promise<BackendInfo> {
   try {
     let adapterInfo: Record<string, unknown> | undefined;
@@ -111,7 +117,14 @@ async function useBackend(name: BenchBackend): Promise<BackendInfo> {
         maxBufferSize: adapter.limits.maxBufferSize,
         maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
       };
-      await import('@tensorflow/tfjs-backend-webgpu');
+      // The app's own start-up: Kiln's device factory, limits, watch, and the adapter's kernel flags.
+      if (tf.findBackend('webgpu') && tf.engine().registryFactory.webgpu === webgpuFactory) {
+        await tf.setBackend('webgpu');
+      } else {
+        await startWebGpu();
+        webgpuFactory = tf.engine().registryFactory.webgpu;
+      }
+      return { backend: name, available: true, adapter: { ...adapterInfo, flags: webgpuFlagsFor(info) } };
     }
     // The app's own start-up: the lazily loaded package, binaries served by Vite, SIMD, threads when isolated
     // (the notice says why not).
@@ -192,6 +205,21 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
+/** The spec a session would run for the speed rows: `categorical_crossentropy`, Adam 0.001, default ['accuracy']. */
+function speedSpec(count: number, readbackEvery = 10): ExperimentSpec {
+  return {
+    version: 1,
+    name: 'bench',
+    graph: { nodes: [], edges: [] },
+    data: { dataset: 'mnist', samples: count, validationSplit: 0 },
+    compile: { optimizer: 'adam', learningRate: 0.001, loss: 'categorical_crossentropy' },
+    fit: { epochs: 1, batchSize: BATCH, shuffle: true, readbackEvery },
+    memory: { ...DEFAULT_MEMORY },
+    backend: 'cpu',
+    seed: 1,
+  };
+}
+
 async function runKiln(
   c: Contestant,
   data: { x: tf.Tensor; y: tf.Tensor; count: number },
@@ -200,21 +228,10 @@ async function runKiln(
 ): Promise<RunFigures> {
   // As a session's objective for `compile.loss = categorical_crossentropy` and the default ['accuracy'].
   const sampleShape = data.x.shape.slice(1);
-  const objective = createObjective(
-    c.model,
-    {
-      version: 1,
-      name: 'bench',
-      graph: { nodes: [], edges: [] },
-      data: { dataset: 'mnist', samples: data.count, validationSplit: 0 },
-      compile: { optimizer: 'adam', learningRate: 0.001, loss: 'categorical_crossentropy' },
-      fit: { epochs: 1, batchSize: BATCH, shuffle: true, readbackEvery },
-      memory: { ...DEFAULT_MEMORY },
-      backend: 'cpu',
-      seed: 1,
-    },
-    { ...syntheticDataset(sampleShape, 10, 0, 1), sampleShape },
-  );
+  const objective = createObjective(c.model, speedSpec(data.count, readbackEvery), {
+    ...syntheticDataset(sampleShape, 10, 0, 1),
+    sampleShape,
+  });
   const state = createLoopState(objective.size);
   let tracker: MemoryTracker | null = null;
   let hooks: StepHooks = NO_HOOKS;
@@ -309,6 +326,68 @@ async function runFit(
   };
 }
 
+/** Kernels one training step dispatches, by name, from `tf.profile` (what each side asks of the device). */
+async function kernelsPerStep(c: Contestant, data: { x: tf.Tensor; y: tf.Tensor; count: number }) {
+  const byName = async (run: () => Promise<unknown>) => {
+    const info = await tf.profile(async () => {
+      await run();
+      return [];
+    });
+    const counts: Record<string, number> = {};
+    for (const k of info.kernels) counts[k.name] = (counts[k.name] ?? 0) + 1;
+    return counts;
+  };
+  if (c.variant === 'fit') {
+    // fit's per-call set-up (index tensors, callbacks) is not per step: the difference of 3 and 2 batches is.
+    const fitOn = (batches: number) => () => {
+      const x = data.x.slice(0, batches * BATCH);
+      const y = data.y.slice(0, batches * BATCH);
+      return c.model
+        .fit(x, y, {
+          batchSize: BATCH,
+          epochs: 1,
+          shuffle: true,
+          verbose: 0,
+          callbacks: { onBatchEnd: () => {} },
+        })
+        .finally(() => tf.dispose([x, y]));
+    };
+    const three = await byName(fitOn(3));
+    const two = await byName(fitOn(2));
+    return Object.fromEntries(
+      Object.entries(three)
+        .map(([k, n]) => [k, n - (two[k] ?? 0)])
+        .filter(([, n]) => n !== 0),
+    );
+  }
+  const sampleShape = data.x.shape.slice(1);
+  const objective = createObjective(c.model, speedSpec(data.count), {
+    ...syntheticDataset(sampleShape, 10, 0, 1),
+    sampleShape,
+  });
+  const state = createLoopState(objective.size);
+  const order = tf.tensor1d(
+    Int32Array.from({ length: data.count }, (_, i) => i),
+    'int32',
+  );
+  const trainable = c.model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const train = { ...data, labels: null, sampleWeight: null };
+  try {
+    return await byName(async () =>
+      trainStep(
+        { model: c.model, optimizer: c.optimizer, objective, train },
+        trainable,
+        state.sums,
+        order,
+        0,
+        BATCH,
+      ),
+    );
+  } finally {
+    tf.dispose([order, state.sums]);
+  }
+}
+
 async function speedBench(
   backend: BenchBackend,
   modelName: SpeedModel,
@@ -321,17 +400,22 @@ async function speedBench(
   const data = { ...syntheticTensors(sampleShape, 10, count, 42), count };
   const contestants: Contestant[] = VARIANTS.map((variant) => {
     const model = buildModel(SPEED_GRAPHS[modelName]());
-    const optimizer = tf.train.adam(0.001);
+    // Each side trains with its own product optimizer: Kiln's session builds a KerasOptimizer from the spec
+    // (Keras 3's update rules), fit gets tfjs's Adam with the same learning rate.
     if (variant === 'fit') {
+      const optimizer = tf.train.adam(0.001);
       model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+      return { variant, model, optimizer };
     }
-    return { variant, model, optimizer };
+    return { variant, model, optimizer: optimizerFor(speedSpec(count, config.readbackEvery)) };
   });
   const once = (c: Contestant) =>
     c.variant === 'fit' ? runFit(c, data) : runKiln(c, data, config.readbackEvery, c.variant === 'kiln');
   try {
     const warmup = {} as Record<SpeedVariant, RunFigures>;
     for (const c of contestants) warmup[c.variant] = await once(c);
+    const kernels = {} as Record<SpeedVariant, Record<string, number>>;
+    for (const c of contestants) kernels[c.variant] = await kernelsPerStep(c, data);
     const runs: Record<SpeedVariant, RunFigures[]> = { kiln: [], 'kiln-untracked': [], fit: [] };
     const rounds: SpeedVariant[][] = [];
     const total = config.runs[backend];
@@ -356,6 +440,7 @@ async function speedBench(
       batchesPerRun: batches,
       rounds,
       warmup,
+      kernels,
       runs,
       median: med,
     };
@@ -476,7 +561,7 @@ async function main(config: BenchConfig): Promise<WorkerResults> {
   for (const backend of config.backends) {
     if (!available.has(backend)) continue;
     await useBackend(backend);
-    for (const model of ['mlp', 'cnn'] as SpeedModel[]) {
+    for (const model of config.models) {
       const shape = model === 'mlp' ? [784] : [28, 28, 1];
       const gap = await kernelGap(SPEED_GRAPHS[model](), syntheticDataset(shape, 10, 1, 4), backend);
       if (gap) {

@@ -12,6 +12,8 @@ export type SpeedVariant = 'kiln' | 'kiln-untracked' | 'fit';
 
 export interface BenchConfig {
   backends: BenchBackend[];
+  /** Models of the loop-vs-fit rows. */
+  models: SpeedModel[];
   /** Timed runs per variant after the warm-up run (the median is reported). */
   runs: Record<BenchBackend, number>;
   /** Batches of 64 per timed run, per backend and model. */
@@ -88,6 +90,8 @@ export interface SpeedResult {
   /** Order of the variants in each timed round (rotated every round). */
   rounds: SpeedVariant[][];
   warmup: Record<SpeedVariant, RunFigures>;
+  /** Kernels one training step dispatches, by kernel name (`tf.profile`). */
+  kernels: Record<SpeedVariant, Record<string, number>>;
   runs: Record<SpeedVariant, RunFigures[]>;
   median: Record<SpeedVariant, number>;
 }

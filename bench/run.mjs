@@ -31,6 +31,18 @@ const ONLY = process.env.BENCH_ONLY ?? '';
 if (!['', 'editor', 'engine', 'backends'].includes(ONLY))
   throw new Error(`BENCH_ONLY must be editor, engine or backends, not ${ONLY}`);
 const BACKENDS_ONLY = ONLY === 'backends';
+/** `BENCH_BACKENDS=webgl,wasm` and `BENCH_MODELS=mlp` narrow the loop-vs-fit rows (a partial run, stored apart). */
+const list = (value, allowed, name) => {
+  if (!value) return allowed;
+  const picked = value.split(',').map((v) => v.trim());
+  const wrong = picked.filter((v) => !allowed.includes(v));
+  if (wrong.length) throw new Error(`${name} takes ${allowed.join(', ')}, not ${wrong.join(', ')}`);
+  return picked;
+};
+const ALL_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'];
+const BACKENDS = list(process.env.BENCH_BACKENDS, ALL_BACKENDS, 'BENCH_BACKENDS');
+const MODELS = list(process.env.BENCH_MODELS, ['mlp', 'cnn'], 'BENCH_MODELS');
+const PARTIAL = BACKENDS.length < ALL_BACKENDS.length || MODELS.length < 2;
 const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'kiln-bench');
 const BROWSER_ARGS = [
   '--enable-unsafe-webgpu',
@@ -83,7 +95,8 @@ async function runEditorScale(browser) {
 
 /** @type {import('./protocol').BenchConfig} */
 const CONFIG = {
-  backends: ['webgpu', 'webgl', 'wasm', 'cpu'],
+  backends: BACKENDS,
+  models: MODELS,
   runs: QUICK ? { webgpu: 1, webgl: 1, wasm: 1, cpu: 1 } : { webgpu: 3, webgl: 5, wasm: 5, cpu: 5 },
   batches: QUICK
     ? {
@@ -99,12 +112,22 @@ const CONFIG = {
         cpu: { mlp: 10, cnn: 3 },
       },
   // WEBGPU_USE_NAIVE_CONV2D_DEBUG is not benchmarked: its shader fails WGSL validation in tfjs 4.22, so the
-  // "faster" conv it gave did no work at all.
-  flagVariants: [],
+  // "faster" conv it gave did no work at all. The row below is tfjs's default convolution path on a CPU
+  // adapter, where Kiln sets WEBGPU_CONV_SEPARATE_IM2COL_SHADER (src/engine/device/webgpu-flags.ts).
+  flagVariants:
+    BACKENDS.includes('webgpu') && MODELS.includes('cnn')
+      ? [
+          {
+            backend: 'webgpu',
+            flags: { WEBGPU_CONV_SEPARATE_IM2COL_SHADER: false },
+            batches: { cnn: QUICK ? 3 : 2 },
+          },
+        ]
+      : [],
   readbackEvery: 10,
-  estimateBackends: BACKENDS_ONLY ? [] : ['webgpu', 'cpu'],
+  estimateBackends: BACKENDS_ONLY || PARTIAL ? [] : ['webgpu', 'cpu'],
   estimateSteps: 4,
-  autoPick: true,
+  autoPick: !PARTIAL,
 };
 
 const TARGETS = {
@@ -210,6 +233,12 @@ function analyse(results, page) {
       ratioUntracked,
       target,
       ok: ratio >= target && ratioUntracked >= TARGETS.anyRatio,
+      kernels: Object.fromEntries(
+        Object.entries(s.kernels ?? {}).map(([v, counts]) => [
+          v,
+          Object.values(counts).reduce((a, b) => a + b, 0),
+        ]),
+      ),
       fitProgressPerRun: median(s.runs.fit.map((r) => r.progressPosted)),
       kilnProgressPerRun: median(s.runs.kiln.map((r) => r.progressPosted)),
     };
@@ -316,6 +345,7 @@ function markdown(a, env) {
         'fit + onBatchEnd',
         'ratio Kiln/fit',
         'ratio (tracker off)',
+        'kernels/step Kiln / fit',
         'target',
         'verdict',
       ],
@@ -328,13 +358,14 @@ function markdown(a, env) {
         `${fmt(r.fit)} (${r.fitRange})`,
         `${r.ratio.toFixed(2)}×`,
         `${r.ratioUntracked.toFixed(2)}×`,
+        `${r.kernels.kiln ?? '—'} / ${r.kernels.fit ?? '—'}`,
         `≥ ${r.target.toFixed(1)}×`,
         verdict(r.ok),
       ]),
     ),
   );
   for (const r of a.skippedRows)
-    out.push(`| ${r.backend} | ${r.model} | skipped: ${r.reason} |||||||| n/a |`);
+    out.push(`| ${r.backend} | ${r.model} | skipped: ${r.reason} ||||||||| n/a |`);
   out.push(
     `\nBatch 64, Adam, synthetic MNIST-shaped data, readbackEvery ${CONFIG.readbackEvery}. wasm: ${env.wasm}. ` +
       `PyTorch reference: ${env.pytorch.available ? env.pytorch.version : `not run (${env.pytorch.reason})`}.`,
@@ -532,7 +563,11 @@ async function main() {
     const md = markdown(analysis, env);
     const wallSeconds = (Date.now() - wallStart) / 1000;
     // A backends-only run has no estimate or flag rows: it goes under its own key, keeping the full run's.
-    const store = BACKENDS_ONLY ? (patch) => mergeResults({ backendsOnly: patch }) : mergeResults;
+    const store = PARTIAL
+      ? (patch) => mergeResults({ partial: patch })
+      : BACKENDS_ONLY
+        ? (patch) => mergeResults({ backendsOnly: patch })
+        : mergeResults;
     store({
       environment: env,
       config: CONFIG,
@@ -561,7 +596,7 @@ async function main() {
     );
     console.log(md);
     console.log(`\nWall time ${wallSeconds.toFixed(0)} s. Raw figures: bench/results.json`);
-    if (ONLY === '') await runEditorScale(browser);
+    if (ONLY === '' && !PARTIAL) await runEditorScale(browser);
   } finally {
     await browser.close();
     server.close();

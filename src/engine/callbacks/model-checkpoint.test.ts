@@ -127,7 +127,7 @@ describe('checkpoint storage', () => {
     const slots = async (o: typeof fresh) => {
       const named = await o.getWeights();
       const values = named.map((n) => Array.from(n.tensor.dataSync()));
-      tf.dispose(named[0].tensor);
+      tf.dispose(named.map((n) => n.tensor));
       return values;
     };
     expect(fresh.iterations).toBe(1);

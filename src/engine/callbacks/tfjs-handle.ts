@@ -85,7 +85,7 @@ async function readCheckpoint(
     try {
       state = (await readAll(named)).map((w) => ({ ...w, name: renameSlot(w.name, original) }));
     } finally {
-      tf.dispose(named[0].tensor); // the step count is a fresh scalar; the slots are the optimizer's own.
+      tf.dispose(named.map((n) => n.tensor)); // getWeights returns copies: the step count and every slot.
     }
   }
   const checkpoint: Checkpoint = {

@@ -13,7 +13,7 @@ import { KERAS_OPTIMIZER_DEFAULTS } from '../../experiment/keras-defaults';
  *   raw √v (the paper's "ε-hat"); tfjs has no AMSGrad;
  * - tfjs's Adagrad takes ε from the backend (1e-7, or 1e-4 on a float16 WebGL) and cannot be given one;
  * - tfjs's RMSprop always keeps a momentum slot; Keras keeps one only when momentum > 0.
- * Every rule below runs inside the optimizer's `tidy`; slots are variables the optimizer owns.
+ * Every rule below runs inside the optimizer's `tidy` and returns new values; the optimizer owns the slots.
  */
 
 /** Every Keras argument filled in: what a rule reads. */
@@ -51,34 +51,42 @@ export function resolveOptimizerConfig(
 }
 
 export interface StepInput {
-  w: tf.Variable;
+  /** The weight's current value (one weight, or several laid end to end: every rule is elementwise). */
+  w: tf.Tensor;
   g: tf.Tensor;
-  slots: Record<string, tf.Variable>;
+  /** The current values of the slots, laid out like `w`. */
+  slots: Record<string, tf.Tensor>;
   lr: number;
   /** Keras's `local_step`: iterations + 1. */
   t: number;
   c: ResolvedOptimizerConfig;
 }
 
+/** The updated weight and every slot the rule changed; the optimizer assigns them. */
+export interface StepOutput {
+  w: tf.Tensor;
+  slots: Record<string, tf.Tensor>;
+}
+
 export interface Rule {
   /** The slot variables one weight needs, with their initial value. */
   slots(c: ResolvedOptimizerConfig): { name: string; init: number }[];
-  step(input: StepInput): void;
+  /**
+   * One update, as new values rather than assignments, so the optimizer can run it on one weight or on many
+   * weights concatenated (keras-optimizer.ts): every rule is elementwise.
+   */
+  step(input: StepInput): StepOutput;
 }
 
 export const RULES: Record<KerasOptimizerName, Rule> = {
   sgd: {
     slots: (c) => (c.momentum !== 0 ? [{ name: 'momentum', init: 0 }] : []),
-    step({ w, g, slots, lr, c }) {
-      const m = slots.momentum;
-      if (!m) {
-        w.assign(tf.sub(w, tf.mul(g, lr)));
-        return;
-      }
-      m.assign(tf.sub(tf.mul(m, c.momentum), tf.mul(g, lr)));
+    step({ w, g, slots, lr, c }): StepOutput {
+      if (!slots.momentum) return { w: tf.sub(w, tf.mul(g, lr)), slots: {} };
+      const m = tf.sub(tf.mul(slots.momentum, c.momentum), tf.mul(g, lr));
       // Nesterov looks ahead along the new velocity: w += μ·v − lr·g.
       const delta = c.nesterov ? tf.sub(tf.mul(m, c.momentum), tf.mul(g, lr)) : m;
-      w.assign(tf.add(w, delta));
+      return { w: tf.add(w, delta), slots: { momentum: m } };
     },
   },
   adam: {
@@ -89,14 +97,12 @@ export const RULES: Record<KerasOptimizerName, Rule> = {
     ],
     step({ w, g, slots, lr, t, c }) {
       const alpha = (lr * Math.sqrt(1 - c.beta_2 ** t)) / (1 - c.beta_1 ** t);
-      slots.m.assign(tf.add(slots.m, tf.mul(tf.sub(g, slots.m), 1 - c.beta_1)));
-      slots.v.assign(tf.add(slots.v, tf.mul(tf.sub(tf.square(g), slots.v), 1 - c.beta_2)));
-      let v: tf.Tensor = slots.v;
-      if (slots.v_hat) {
-        slots.v_hat.assign(tf.maximum(slots.v_hat, slots.v));
-        v = slots.v_hat;
-      }
-      w.assign(tf.sub(w, tf.div(tf.mul(slots.m, alpha), tf.add(tf.sqrt(v), c.epsilon))));
+      const m = tf.add(slots.m, tf.mul(tf.sub(g, slots.m), 1 - c.beta_1));
+      const v = tf.add(slots.v, tf.mul(tf.sub(tf.square(g), slots.v), 1 - c.beta_2));
+      const out: Record<string, tf.Tensor> = { m, v };
+      let denominator = v;
+      if (slots.v_hat) denominator = out.v_hat = tf.maximum(slots.v_hat, v);
+      return { w: tf.sub(w, tf.div(tf.mul(m, alpha), tf.add(tf.sqrt(denominator), c.epsilon))), slots: out };
     },
   },
   rmsprop: {
@@ -106,30 +112,30 @@ export const RULES: Record<KerasOptimizerName, Rule> = {
       ...(c.centered ? [{ name: 'average_gradient', init: 0 }] : []),
     ],
     step({ w, g, slots, lr, c }) {
-      const { velocity, momentum, average_gradient: avg } = slots;
-      velocity.assign(tf.add(tf.mul(velocity, c.rho), tf.mul(tf.square(g), 1 - c.rho)));
+      const velocity = tf.add(tf.mul(slots.velocity, c.rho), tf.mul(tf.square(g), 1 - c.rho));
+      const out: Record<string, tf.Tensor> = { velocity };
       let denominator: tf.Tensor;
-      if (avg) {
-        avg.assign(tf.add(tf.mul(avg, c.rho), tf.mul(g, 1 - c.rho)));
+      if (slots.average_gradient) {
+        const avg = (out.average_gradient = tf.add(
+          tf.mul(slots.average_gradient, c.rho),
+          tf.mul(g, 1 - c.rho),
+        ));
         denominator = tf.add(tf.sub(velocity, tf.square(avg)), c.epsilon);
       } else {
         denominator = tf.add(velocity, c.epsilon);
       }
       const increment = tf.div(tf.mul(g, lr), tf.sqrt(denominator));
-      if (momentum) {
-        momentum.assign(tf.add(tf.mul(momentum, c.momentum), increment));
-        w.assign(tf.sub(w, momentum));
-      } else {
-        w.assign(tf.sub(w, increment));
-      }
+      if (!slots.momentum) return { w: tf.sub(w, increment), slots: out };
+      const momentum = (out.momentum = tf.add(tf.mul(slots.momentum, c.momentum), increment));
+      return { w: tf.sub(w, momentum), slots: out };
     },
   },
   adagrad: {
     slots: (c) => [{ name: 'accumulator', init: c.initial_accumulator_value }],
     step({ w, g, slots, lr, c }) {
-      const acc = slots.accumulator;
-      acc.assign(tf.add(acc, tf.square(g)));
-      w.assign(tf.sub(w, tf.div(tf.mul(g, lr), tf.sqrt(tf.add(acc, c.epsilon)))));
+      const accumulator = tf.add(slots.accumulator, tf.square(g));
+      const step = tf.div(tf.mul(g, lr), tf.sqrt(tf.add(accumulator, c.epsilon)));
+      return { w: tf.sub(w, step), slots: { accumulator } };
     },
   },
   adadelta: {
@@ -138,12 +144,14 @@ export const RULES: Record<KerasOptimizerName, Rule> = {
       { name: 'accumulated_delta_var', init: 0 },
     ],
     step({ w, g, slots, lr, c }) {
-      const { accumulated_grad: ag, accumulated_delta_var: adv } = slots;
       const rms = (x: tf.Tensor) => tf.sqrt(tf.add(x, c.epsilon));
-      ag.assign(tf.add(tf.mul(ag, c.rho), tf.mul(tf.square(g), 1 - c.rho)));
-      const delta = tf.neg(tf.div(tf.mul(rms(adv), g), rms(ag)));
-      adv.assign(tf.add(tf.mul(adv, c.rho), tf.mul(tf.square(delta), 1 - c.rho)));
-      w.assign(tf.add(w, tf.mul(delta, lr)));
+      const ag = tf.add(tf.mul(slots.accumulated_grad, c.rho), tf.mul(tf.square(g), 1 - c.rho));
+      const delta = tf.neg(tf.div(tf.mul(rms(slots.accumulated_delta_var), g), rms(ag)));
+      const adv = tf.add(tf.mul(slots.accumulated_delta_var, c.rho), tf.mul(tf.square(delta), 1 - c.rho));
+      return {
+        w: tf.add(w, tf.mul(delta, lr)),
+        slots: { accumulated_grad: ag, accumulated_delta_var: adv },
+      };
     },
   },
   adamax: {
@@ -152,10 +160,10 @@ export const RULES: Record<KerasOptimizerName, Rule> = {
       { name: 'u', init: 0 },
     ],
     step({ w, g, slots, lr, t, c }) {
-      slots.m.assign(tf.add(slots.m, tf.mul(tf.sub(g, slots.m), 1 - c.beta_1)));
-      slots.u.assign(tf.maximum(tf.mul(slots.u, c.beta_2), tf.abs(g)));
+      const m = tf.add(slots.m, tf.mul(tf.sub(g, slots.m), 1 - c.beta_1));
+      const u = tf.maximum(tf.mul(slots.u, c.beta_2), tf.abs(g));
       const scale = lr / (1 - c.beta_1 ** t);
-      w.assign(tf.sub(w, tf.div(tf.mul(slots.m, scale), tf.add(slots.u, c.epsilon))));
+      return { w: tf.sub(w, tf.div(tf.mul(m, scale), tf.add(u, c.epsilon))), slots: { m, u } };
     },
   },
 };

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { DeviceLimitsView } from '../../experiment/protocol';
 import type { GpuErrorRecord } from './device-failure';
 import type { DeviceGuard } from './guard';
+import { webgpuFlagsFor } from './webgpu-flags';
 
 /**
  * Kiln's side of the WebGPU device that tfjs trains on. tfjs handles no WebGPU error at all (no error scope,
@@ -56,6 +57,8 @@ export async function startWebGpu(
         maxBufferSize: Math.min(max.maxBufferSize, requestedLimits?.maxBufferSize ?? Infinity),
       },
     });
+    // Kernel choices that depend on the adapter (a CPU adapter convolves faster through im2col).
+    for (const [flag, value] of Object.entries(webgpuFlagsFor(adapter.info))) tf.env().set(flag, value);
     return new WebGPUBackend(device, adapter.info);
   };
   if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
