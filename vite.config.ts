@@ -19,6 +19,8 @@ export default defineConfig({
       // wasm.ts hands this module (the threaded build's factory) its own source text.
       '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js',
       'comlink',
+      // The checkpoint store (worker side) imports idb.
+      'idb',
     ],
   },
   worker: { format: 'es' },
