@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
 import { clipGradients, clippingProblem, hasClipping, type ClipOptions } from './clipping';
-import { cut, FlatSlots, join, MAX_GROUP_ELEMENTS, type SlotGroup } from './flat-slots';
 import { RULES, type ResolvedOptimizerConfig, type Rule } from './optimizer-rules';
 import type { Schedule } from './schedules';
 
@@ -15,30 +14,33 @@ type NamedTensor = { name: string; tensor: tf.Tensor };
  * happen inside `applyGradients`, as in Keras. Callbacks read `learningRate` and call `setLearningRate`.
  * The caller owns the optimizer and disposes it (its slots are variables).
  *
- * Speed: the slots of all weights live end to end in flat variables (flat-slots.ts), and an update runs the
- * rule once on the weights and gradients laid end to end, then cuts the result back into the weights. The
- * rules are elementwise, so the values are exactly those of a per-weight update; the number of kernels a step
- * dispatches no longer grows with the number of weights.
+ * Speed: each weight is updated on its own, as Keras and tfjs do. Laying all weights end to end and updating
+ * them in one piece dispatches fewer kernels, but measured slower on WebGL and WebGPU (the concatenations and
+ * slices, and WebGL's copies of reshaped packed textures, cost more than the dispatches saved), so it was
+ * dropped. What the update does save is uploads: every number a rule uses lives in one scalar tensor, the
+ * constants for the optimizer's life and a step's rate for that step.
  */
 export class KerasOptimizer extends tf.Optimizer {
   static readonly className = 'KerasOptimizer';
-  private readonly slots: FlatSlots;
   private readonly rule: Rule;
+  private readonly slotsByWeight = new Map<string, Record<string, tf.Variable>>();
+  /** The rule's constants, uploaded once. */
+  private readonly constants = new Map<number, tf.Scalar>();
   private fixedRate: number;
 
-  /** `maxGroupElements` bounds one flat slot vector (tests lower it to exercise several groups). */
   constructor(
     readonly config: ResolvedOptimizerConfig,
     private readonly schedule: Schedule | null = null,
     readonly clip: ClipOptions = {},
-    maxGroupElements = MAX_GROUP_ELEMENTS,
   ) {
     super();
     const problem = clippingProblem(clip);
     if (problem) throw new Error(problem);
     this.fixedRate = config.learning_rate;
     this.rule = RULES[config.name];
-    this.slots = new FlatSlots(this.rule.slots(config), maxGroupElements);
+    for (const value of this.rule.constants(config)) {
+      if (!this.constants.has(value)) this.constants.set(value, tf.keep(tf.scalar(value)));
+    }
   }
 
   /** The rate the next update will use: the schedule at the current step, or the fixed (settable) rate. */
@@ -68,8 +70,15 @@ export class KerasOptimizer extends tf.Optimizer {
     const named = Array.isArray(variableGradients)
       ? variableGradients
       : Object.entries(variableGradients).map(([name, tensor]) => ({ name, tensor }));
-    // Keras skips variables without a gradient; so does clipping's norm.
+    // Keras skips variables without a gradient (their slots stay as they are); so does clipping's norm.
     const present = named.filter((item) => item.tensor != null);
+    const weights = present.map((item) => {
+      const w = tf.engine().registeredVariables[item.name];
+      if (!w) throw new Error(`No variable named ${item.name} to update.`);
+      return w;
+    });
+    // Slots are made outside the step's tidy: they outlive it.
+    const slots = weights.map((w) => this.slotsFor(w));
     const lr = this.learningRate;
     const t = this.iterations + 1;
     tf.tidy(() => {
@@ -79,71 +88,51 @@ export class KerasOptimizer extends tf.Optimizer {
             this.clip,
           )
         : present.map((item) => item.tensor);
-      const weights = present.map((item) => {
-        const w = tf.engine().registeredVariables[item.name];
-        if (!w) throw new Error(`No variable named ${item.name} to update.`);
-        return w;
+      // This step's numbers (the rate, a bias correction) are uploaded once for all weights; tidy frees them.
+      const stepScalars = new Map<number, tf.Scalar>();
+      const s = (x: number): tf.Scalar => {
+        let scalar = this.constants.get(x) ?? stepScalars.get(x);
+        if (!scalar) stepScalars.set(x, (scalar = tf.scalar(x)));
+        return scalar;
+      };
+      weights.forEach((w, i) => {
+        const out = this.rule.step({ w, g: grads[i], slots: slots[i], lr, t, c: this.config, s });
+        w.assign(out.w);
+        for (const [name, value] of Object.entries(out.slots)) slots[i][name].assign(value);
       });
-      this.slots.layOut(weights);
-      const gradients = new Map(weights.map((w, i) => [w.name, grads[i]]));
-      for (const group of this.slots.groups) this.update(group, gradients, lr, t);
     });
     this.incrementIterations();
   }
 
-  /** One group's update: in one piece when every weight in it has a gradient, else weight by weight. */
-  private update(group: SlotGroup, gradients: Map<string, tf.Tensor>, lr: number, t: number): void {
-    const variables = tf.engine().registeredVariables;
-    const present = group.segments.filter((s) => gradients.has(s.name));
-    if (present.length === 0) return;
-    if (present.length === group.segments.length) {
-      const out = this.rule.step({
-        w: join(group.segments.map((s) => variables[s.name])),
-        g: join(group.segments.map((s) => gradients.get(s.name)!)),
-        slots: group.slots,
-        lr,
-        t,
-        c: this.config,
-      });
-      for (const [name, value] of Object.entries(out.slots)) group.slots[name].assign(value);
-      for (const s of group.segments) {
-        variables[s.name].assign(tf.reshape(group.segments.length === 1 ? out.w : cut(out.w, s), s.shape));
+  private slotsFor(w: tf.Variable): Record<string, tf.Variable> {
+    let slots = this.slotsByWeight.get(w.name);
+    if (!slots) {
+      slots = {};
+      for (const { name, init } of this.rule.slots(this.config)) {
+        // tidy releases the fill; the variable keeps its own copy.
+        slots[name] = tf.tidy(() => tf.variable(tf.fill(w.shape, init, w.dtype), false));
       }
-      return;
+      this.slotsByWeight.set(w.name, slots);
     }
-    // Keras skips a weight that got no gradient, leaving its slots as they are.
-    const pieces: Record<string, tf.Tensor[]> = {};
-    for (const s of group.segments) {
-      const current = Object.fromEntries(
-        Object.entries(group.slots).map(([name, flat]) => [name, tf.reshape(cut(flat, s), s.shape)]),
-      );
-      let next = current;
-      const g = gradients.get(s.name);
-      if (g) {
-        const out = this.rule.step({ w: variables[s.name], g, slots: current, lr, t, c: this.config });
-        variables[s.name].assign(out.w);
-        next = { ...current, ...out.slots };
-      }
-      for (const [name, value] of Object.entries(next)) (pieces[name] ??= []).push(value);
-    }
-    for (const [name, parts] of Object.entries(pieces)) group.slots[name].assign(join(parts));
+    return slots;
   }
 
   override dispose(): void {
-    this.slots.dispose();
+    for (const slots of this.slotsByWeight.values()) tf.dispose(Object.values(slots));
+    this.slotsByWeight.clear();
+    tf.dispose([...this.constants.values()]);
+    this.constants.clear();
   }
 
   /**
    * The step count, then every slot by `<weight>/<slot>`: what a checkpoint of the optimizer state holds.
-   * Every tensor returned is a copy the caller disposes.
+   * Every tensor returned is a copy the caller disposes, so a checkpoint being written cannot see a later step.
    */
   override async getWeights(): Promise<NamedTensor[]> {
     const weights = [await this.saveIterations()];
-    for (const group of this.slots.groups) {
-      for (const segment of group.segments) {
-        for (const slot of Object.keys(group.slots)) {
-          weights.push({ name: `${segment.name}/${slot}`, tensor: this.slots.read(segment.name, slot) });
-        }
+    for (const [variable, slots] of this.slotsByWeight) {
+      for (const [slot, value] of Object.entries(slots)) {
+        weights.push({ name: `${variable}/${slot}`, tensor: tf.clone(value) });
       }
     }
     return weights;
@@ -151,20 +140,13 @@ export class KerasOptimizer extends tf.Optimizer {
 
   override async setWeights(values: NamedTensor[]): Promise<void> {
     const rest = await this.extractIterations(values);
-    const known = new Set(this.rule.slots(this.config).map((s) => s.name));
-    const byWeight = new Map<string, Map<string, tf.Tensor>>();
-    const shapes = new Map<string, number[]>();
     for (const { name, tensor } of rest) {
-      const cutAt = name.lastIndexOf('/');
-      const variable = name.slice(0, cutAt);
-      const slot = name.slice(cutAt + 1);
-      const w = tf.engine().registeredVariables[variable];
-      if (!w || !known.has(slot)) continue;
-      if (!byWeight.has(variable)) byWeight.set(variable, new Map());
-      byWeight.get(variable)!.set(slot, tensor);
-      shapes.set(variable, w.shape);
+      const cut = name.lastIndexOf('/');
+      const w = tf.engine().registeredVariables[name.slice(0, cut)];
+      if (!w) continue;
+      const slot = this.slotsFor(w)[name.slice(cut + 1)];
+      if (slot) slot.assign(tensor);
     }
-    this.slots.write(byWeight, shapes);
   }
 
   getConfig(): tf.serialization.ConfigDict {

@@ -13,7 +13,8 @@ import { KERAS_OPTIMIZER_DEFAULTS } from '../../experiment/keras-defaults';
  *   raw √v (the paper's "ε-hat"); tfjs has no AMSGrad;
  * - tfjs's Adagrad takes ε from the backend (1e-7, or 1e-4 on a float16 WebGL) and cannot be given one;
  * - tfjs's RMSprop always keeps a momentum slot; Keras keeps one only when momentum > 0.
- * Every rule below runs inside the optimizer's `tidy` and returns new values; the optimizer owns the slots.
+ * Every rule below runs inside the optimizer's `tidy` and returns new values; the optimizer owns the slots and
+ * the scalar tensors the rule's numbers live in.
  */
 
 /** Every Keras argument filled in: what a rule reads. */
@@ -51,15 +52,20 @@ export function resolveOptimizerConfig(
 }
 
 export interface StepInput {
-  /** The weight's current value (one weight, or several laid end to end: every rule is elementwise). */
   w: tf.Tensor;
   g: tf.Tensor;
-  /** The current values of the slots, laid out like `w`. */
+  /** The current values of the weight's slots. */
   slots: Record<string, tf.Tensor>;
   lr: number;
   /** Keras's `local_step`: iterations + 1. */
   t: number;
   c: ResolvedOptimizerConfig;
+  /**
+   * The scalar tensor holding `x`. The optimizer hands out one tensor per value: its constants live as long as
+   * it does and a step's values (the rate, a bias correction) are made once for all weights, because every
+   * number passed to an op would otherwise be uploaded to the device again for each weight and each step.
+   */
+  s: (x: number) => tf.Scalar;
 }
 
 /** The updated weight and every slot the rule changed; the optimizer assigns them. */
@@ -71,21 +77,22 @@ export interface StepOutput {
 export interface Rule {
   /** The slot variables one weight needs, with their initial value. */
   slots(c: ResolvedOptimizerConfig): { name: string; init: number }[];
-  /**
-   * One update, as new values rather than assignments, so the optimizer can run it on one weight or on many
-   * weights concatenated (keras-optimizer.ts): every rule is elementwise.
-   */
+  /** The numbers every step uses whatever the rate and step: uploaded once, when the optimizer is built. */
+  constants(c: ResolvedOptimizerConfig): number[];
+  /** One update, as new values rather than assignments: the optimizer assigns them. */
   step(input: StepInput): StepOutput;
 }
 
 export const RULES: Record<KerasOptimizerName, Rule> = {
   sgd: {
     slots: (c) => (c.momentum !== 0 ? [{ name: 'momentum', init: 0 }] : []),
-    step({ w, g, slots, lr, c }): StepOutput {
-      if (!slots.momentum) return { w: tf.sub(w, tf.mul(g, lr)), slots: {} };
-      const m = tf.sub(tf.mul(slots.momentum, c.momentum), tf.mul(g, lr));
+    constants: (c) => [c.momentum],
+    step({ w, g, slots, lr, c, s }): StepOutput {
+      const step = tf.mul(g, s(lr));
+      if (!slots.momentum) return { w: tf.sub(w, step), slots: {} };
+      const m = tf.sub(tf.mul(slots.momentum, s(c.momentum)), step);
       // Nesterov looks ahead along the new velocity: w += μ·v − lr·g.
-      const delta = c.nesterov ? tf.sub(tf.mul(m, c.momentum), tf.mul(g, lr)) : m;
+      const delta = c.nesterov ? tf.sub(tf.mul(m, s(c.momentum)), step) : m;
       return { w: tf.add(w, delta), slots: { momentum: m } };
     },
   },
@@ -95,14 +102,16 @@ export const RULES: Record<KerasOptimizerName, Rule> = {
       { name: 'v', init: 0 },
       ...(c.amsgrad ? [{ name: 'v_hat', init: 0 }] : []),
     ],
-    step({ w, g, slots, lr, t, c }) {
+    constants: (c) => [1 - c.beta_1, 1 - c.beta_2, c.epsilon],
+    step({ w, g, slots, lr, t, c, s }) {
       const alpha = (lr * Math.sqrt(1 - c.beta_2 ** t)) / (1 - c.beta_1 ** t);
-      const m = tf.add(slots.m, tf.mul(tf.sub(g, slots.m), 1 - c.beta_1));
-      const v = tf.add(slots.v, tf.mul(tf.sub(tf.square(g), slots.v), 1 - c.beta_2));
+      const m = tf.add(slots.m, tf.mul(tf.sub(g, slots.m), s(1 - c.beta_1)));
+      const v = tf.add(slots.v, tf.mul(tf.sub(tf.square(g), slots.v), s(1 - c.beta_2)));
       const out: Record<string, tf.Tensor> = { m, v };
       let denominator = v;
       if (slots.v_hat) denominator = out.v_hat = tf.maximum(slots.v_hat, v);
-      return { w: tf.sub(w, tf.div(tf.mul(m, alpha), tf.add(tf.sqrt(denominator), c.epsilon))), slots: out };
+      const step = tf.div(tf.mul(m, s(alpha)), tf.add(tf.sqrt(denominator), s(c.epsilon)));
+      return { w: tf.sub(w, step), slots: out };
     },
   },
   rmsprop: {
@@ -111,30 +120,32 @@ export const RULES: Record<KerasOptimizerName, Rule> = {
       ...(c.momentum > 0 ? [{ name: 'momentum', init: 0 }] : []),
       ...(c.centered ? [{ name: 'average_gradient', init: 0 }] : []),
     ],
-    step({ w, g, slots, lr, c }) {
-      const velocity = tf.add(tf.mul(slots.velocity, c.rho), tf.mul(tf.square(g), 1 - c.rho));
+    constants: (c) => [c.rho, 1 - c.rho, c.epsilon, c.momentum],
+    step({ w, g, slots, lr, c, s }) {
+      const velocity = tf.add(tf.mul(slots.velocity, s(c.rho)), tf.mul(tf.square(g), s(1 - c.rho)));
       const out: Record<string, tf.Tensor> = { velocity };
       let denominator: tf.Tensor;
       if (slots.average_gradient) {
         const avg = (out.average_gradient = tf.add(
-          tf.mul(slots.average_gradient, c.rho),
-          tf.mul(g, 1 - c.rho),
+          tf.mul(slots.average_gradient, s(c.rho)),
+          tf.mul(g, s(1 - c.rho)),
         ));
-        denominator = tf.add(tf.sub(velocity, tf.square(avg)), c.epsilon);
+        denominator = tf.add(tf.sub(velocity, tf.square(avg)), s(c.epsilon));
       } else {
-        denominator = tf.add(velocity, c.epsilon);
+        denominator = tf.add(velocity, s(c.epsilon));
       }
-      const increment = tf.div(tf.mul(g, lr), tf.sqrt(denominator));
+      const increment = tf.div(tf.mul(g, s(lr)), tf.sqrt(denominator));
       if (!slots.momentum) return { w: tf.sub(w, increment), slots: out };
-      const momentum = (out.momentum = tf.add(tf.mul(slots.momentum, c.momentum), increment));
+      const momentum = (out.momentum = tf.add(tf.mul(slots.momentum, s(c.momentum)), increment));
       return { w: tf.sub(w, momentum), slots: out };
     },
   },
   adagrad: {
     slots: (c) => [{ name: 'accumulator', init: c.initial_accumulator_value }],
-    step({ w, g, slots, lr, c }) {
+    constants: (c) => [c.epsilon],
+    step({ w, g, slots, lr, c, s }) {
       const accumulator = tf.add(slots.accumulator, tf.square(g));
-      const step = tf.div(tf.mul(g, lr), tf.sqrt(tf.add(accumulator, c.epsilon)));
+      const step = tf.div(tf.mul(g, s(lr)), tf.sqrt(tf.add(accumulator, s(c.epsilon))));
       return { w: tf.sub(w, step), slots: { accumulator } };
     },
   },
@@ -143,13 +154,17 @@ export const RULES: Record<KerasOptimizerName, Rule> = {
       { name: 'accumulated_grad', init: 0 },
       { name: 'accumulated_delta_var', init: 0 },
     ],
-    step({ w, g, slots, lr, c }) {
-      const rms = (x: tf.Tensor) => tf.sqrt(tf.add(x, c.epsilon));
-      const ag = tf.add(tf.mul(slots.accumulated_grad, c.rho), tf.mul(tf.square(g), 1 - c.rho));
+    constants: (c) => [c.rho, 1 - c.rho, c.epsilon],
+    step({ w, g, slots, lr, c, s }) {
+      const rms = (x: tf.Tensor) => tf.sqrt(tf.add(x, s(c.epsilon)));
+      const ag = tf.add(tf.mul(slots.accumulated_grad, s(c.rho)), tf.mul(tf.square(g), s(1 - c.rho)));
       const delta = tf.neg(tf.div(tf.mul(rms(slots.accumulated_delta_var), g), rms(ag)));
-      const adv = tf.add(tf.mul(slots.accumulated_delta_var, c.rho), tf.mul(tf.square(delta), 1 - c.rho));
+      const adv = tf.add(
+        tf.mul(slots.accumulated_delta_var, s(c.rho)),
+        tf.mul(tf.square(delta), s(1 - c.rho)),
+      );
       return {
-        w: tf.add(w, tf.mul(delta, lr)),
+        w: tf.add(w, tf.mul(delta, s(lr))),
         slots: { accumulated_grad: ag, accumulated_delta_var: adv },
       };
     },
@@ -159,11 +174,12 @@ export const RULES: Record<KerasOptimizerName, Rule> = {
       { name: 'm', init: 0 },
       { name: 'u', init: 0 },
     ],
-    step({ w, g, slots, lr, t, c }) {
-      const m = tf.add(slots.m, tf.mul(tf.sub(g, slots.m), 1 - c.beta_1));
-      const u = tf.maximum(tf.mul(slots.u, c.beta_2), tf.abs(g));
+    constants: (c) => [1 - c.beta_1, c.beta_2, c.epsilon],
+    step({ w, g, slots, lr, t, c, s }) {
+      const m = tf.add(slots.m, tf.mul(tf.sub(g, slots.m), s(1 - c.beta_1)));
+      const u = tf.maximum(tf.mul(slots.u, s(c.beta_2)), tf.abs(g));
       const scale = lr / (1 - c.beta_1 ** t);
-      return { w: tf.sub(w, tf.div(tf.mul(m, scale), tf.add(u, c.epsilon))), slots: { m, u } };
+      return { w: tf.sub(w, tf.div(tf.mul(m, s(scale)), tf.add(u, s(c.epsilon)))), slots: { m, u } };
     },
   },
 };

@@ -108,15 +108,21 @@ describe('optimizers: Keras update rules, arguments and defaults', () => {
   });
 
   it('fills Keras defaults: SGD 0.01, the others 0.001, ε 1e-7; the old (name, rate) form still works', () => {
-    expect(makeOptimizer({ name: 'sgd' }).config).toMatchObject({ learning_rate: 0.01, momentum: 0 });
-    expect(makeOptimizer({ name: 'adadelta' }).config).toMatchObject({ learning_rate: 0.001, rho: 0.95 });
-    expect(makeOptimizer({ name: 'adagrad' }).config).toMatchObject({ initial_accumulator_value: 0.1 });
-    expect(makeOptimizer('adam', 0.05).config).toMatchObject({
-      learning_rate: 0.05,
-      beta_2: 0.999,
-      epsilon: 1e-7,
-    });
-    expect(makeOptimizer({ name: 'adam', learning_rate: 0.3 }, 0.05).learningRate).toBe(0.3);
+    const made = [
+      makeOptimizer({ name: 'sgd' }),
+      makeOptimizer({ name: 'adadelta' }),
+      makeOptimizer({ name: 'adagrad' }),
+      makeOptimizer('adam', 0.05),
+      makeOptimizer({ name: 'adam', learning_rate: 0.3 }, 0.05),
+    ];
+    const [sgd, adadelta, adagrad, adam, both] = made;
+    expect(sgd.config).toMatchObject({ learning_rate: 0.01, momentum: 0 });
+    expect(adadelta.config).toMatchObject({ learning_rate: 0.001, rho: 0.95 });
+    expect(adagrad.config).toMatchObject({ initial_accumulator_value: 0.1 });
+    expect(adam.config).toMatchObject({ learning_rate: 0.05, beta_2: 0.999, epsilon: 1e-7 });
+    expect(both.learningRate).toBe(0.3);
+    // An optimizer holds its constants as tensors from the start.
+    made.forEach((o) => o.dispose());
   });
 
   it.each([
