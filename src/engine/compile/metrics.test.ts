@@ -87,6 +87,20 @@ describe('metrics: Keras semantics, exact over an epoch', () => {
     expect(stream({ name: 'precision' }, ctx, [[[[1]], [[0.1]]]])).toBe(0); // nothing predicted: 0, not NaN
   });
 
+  it('precision and recall take any non-zero label as positive, as Keras casts y_true to bool', () => {
+    const ctx = { loss: 'binary_crossentropy', outputUnits: 1 };
+    // Smoothed labels 0.1/0.9 with threshold 0.95: every label is positive, only the 0.97 prediction counts.
+    const batch: [number[][], number[][]][] = [
+      [
+        [[0.9], [0.1], [0]],
+        [[0.97], [0.5], [0.99]],
+      ],
+    ];
+    // TP: row 1; FN: row 2 (label 0.1 is positive, 0.5 ≤ threshold); FP: row 3 (label 0).
+    expect(stream({ name: 'recall', threshold: 0.95 }, ctx, batch)).toBeCloseTo(1 / 2, 6);
+    expect(stream({ name: 'precision', threshold: 0.95 }, ctx, batch)).toBeCloseTo(1 / 2, 6);
+  });
+
   it('MAE is the mean absolute error over samples', () => {
     const ctx = { loss: 'mean_squared_error', outputUnits: 2 };
     const batches: [number[][], number[][]][] = [

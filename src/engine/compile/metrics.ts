@@ -75,7 +75,7 @@ const topK = (k: number, sparse: boolean) => (y: tf.Tensor, p: tf.Tensor) => {
   return tf.less(higher, k);
 };
 
-/** [Σ a, Σ b] over the batch's elements, where a and b are 0/1 masks. */
+/** [Σ a, Σ b] over the batch's elements, where a and b are 0/1 masks; a prediction counts when > threshold. */
 function confusion(name: string, threshold: number, kind: 'precision' | 'recall'): StreamingMetric {
   return {
     name,
@@ -84,7 +84,8 @@ function confusion(name: string, threshold: number, kind: 'precision' | 'recall'
     batchSums: (y, p) =>
       tf.tidy(() => {
         const predicted = tf.cast(tf.greater(p, threshold), 'float32');
-        const actual = tf.cast(tf.greater(y, threshold), 'float32');
+        // Keras casts the label to bool: any non-zero label is positive, whatever the threshold.
+        const actual = tf.cast(tf.notEqual(y, 0), 'float32');
         const tp = tf.sum(tf.mul(predicted, actual));
         const other =
           kind === 'precision'
