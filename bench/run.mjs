@@ -42,7 +42,33 @@ const list = (value, allowed, name) => {
 const ALL_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'];
 const BACKENDS = list(process.env.BENCH_BACKENDS, ALL_BACKENDS, 'BENCH_BACKENDS');
 const MODELS = list(process.env.BENCH_MODELS, ['mlp', 'cnn'], 'BENCH_MODELS');
-const PARTIAL = BACKENDS.length < ALL_BACKENDS.length || MODELS.length < 2;
+/**
+ * `BENCH_FLAGS='WEBGPU_MATMUL_PROGRAM_TYPE=3;WEBGL_PACK=false'` adds rows trained with tfjs flags the app does
+ * not set: variants separated by `;`, each a comma list of FLAG=value, on the backend its prefix names.
+ */
+const flagVariantsFromEnv = (value) =>
+  (value ?? '')
+    .split(';')
+    .map((v) => v.trim())
+    .filter(Boolean)
+    .map((variant) => {
+      const flags = Object.fromEntries(
+        variant.split(',').map((pair) => {
+          const [flag, raw] = pair.split('=').map((x) => x.trim());
+          const parsed = raw === 'true' ? true : raw === 'false' ? false : Number(raw);
+          if (!flag || raw === undefined || (typeof parsed === 'number' && !Number.isFinite(parsed)))
+            throw new Error(`BENCH_FLAGS: '${pair}' is not FLAG=true|false|number`);
+          return [flag, parsed];
+        }),
+      );
+      const prefixes = new Set(Object.keys(flags).map((flag) => flag.split('_')[0].toLowerCase()));
+      const [backend] = prefixes;
+      if (prefixes.size !== 1 || !ALL_BACKENDS.includes(backend))
+        throw new Error(`BENCH_FLAGS: '${variant}' must name flags of one backend (WEBGPU_, WEBGL_, WASM_)`);
+      return { backend, flags };
+    });
+const EXTRA_FLAG_VARIANTS = flagVariantsFromEnv(process.env.BENCH_FLAGS);
+const PARTIAL = BACKENDS.length < ALL_BACKENDS.length || MODELS.length < 2 || EXTRA_FLAG_VARIANTS.length > 0;
 const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'kiln-bench');
 const BROWSER_ARGS = [
   '--enable-unsafe-webgpu',
@@ -93,29 +119,31 @@ async function runEditorScale(browser) {
   console.log(md);
 }
 
+const BATCHES = QUICK
+  ? {
+      webgpu: { mlp: 5, cnn: 3 },
+      webgl: { mlp: 10, cnn: 5 },
+      wasm: { mlp: 10, cnn: 3 },
+      cpu: { mlp: 5, cnn: 3 },
+    }
+  : {
+      webgpu: { mlp: 15, cnn: 2 },
+      webgl: { mlp: 30, cnn: 5 },
+      wasm: { mlp: 30, cnn: 3 },
+      cpu: { mlp: 10, cnn: 3 },
+    };
+
 /** @type {import('./protocol').BenchConfig} */
 const CONFIG = {
   backends: BACKENDS,
   models: MODELS,
   runs: QUICK ? { webgpu: 1, webgl: 1, wasm: 1, cpu: 1 } : { webgpu: 3, webgl: 5, wasm: 5, cpu: 5 },
-  batches: QUICK
-    ? {
-        webgpu: { mlp: 5, cnn: 3 },
-        webgl: { mlp: 10, cnn: 5 },
-        wasm: { mlp: 10, cnn: 3 },
-        cpu: { mlp: 5, cnn: 3 },
-      }
-    : {
-        webgpu: { mlp: 15, cnn: 2 },
-        webgl: { mlp: 30, cnn: 5 },
-        wasm: { mlp: 30, cnn: 3 },
-        cpu: { mlp: 10, cnn: 3 },
-      },
+  batches: BATCHES,
   // WEBGPU_USE_NAIVE_CONV2D_DEBUG is not benchmarked: its shader fails WGSL validation in tfjs 4.22, so the
   // "faster" conv it gave did no work at all. The row below is tfjs's default convolution path on a CPU
   // adapter, where Kiln sets WEBGPU_CONV_SEPARATE_IM2COL_SHADER (src/engine/device/webgpu-flags.ts).
-  flagVariants:
-    BACKENDS.includes('webgpu') && MODELS.includes('cnn')
+  flagVariants: [
+    ...(BACKENDS.includes('webgpu') && MODELS.includes('cnn')
       ? [
           {
             backend: 'webgpu',
@@ -123,7 +151,12 @@ const CONFIG = {
             batches: { cnn: QUICK ? 3 : 2 },
           },
         ]
-      : [],
+      : []),
+    ...EXTRA_FLAG_VARIANTS.filter((v) => BACKENDS.includes(v.backend)).map((v) => ({
+      ...v,
+      batches: Object.fromEntries(MODELS.map((m) => [m, BATCHES[v.backend][m]])),
+    })),
+  ],
   readbackEvery: 10,
   estimateBackends: BACKENDS_ONLY || PARTIAL ? [] : ['webgpu', 'cpu'],
   estimateSteps: 4,
