@@ -129,7 +129,7 @@ const BATCHES = QUICK
   : {
       webgpu: { mlp: 15, cnn: 2 },
       webgl: { mlp: 30, cnn: 5 },
-      wasm: { mlp: 30, cnn: 3 },
+      wasm: { mlp: 60, cnn: 3 },
       cpu: { mlp: 10, cnn: 3 },
     };
 
@@ -137,7 +137,7 @@ const BATCHES = QUICK
 const CONFIG = {
   backends: BACKENDS,
   models: MODELS,
-  runs: QUICK ? { webgpu: 1, webgl: 1, wasm: 1, cpu: 1 } : { webgpu: 3, webgl: 5, wasm: 5, cpu: 5 },
+  runs: QUICK ? { webgpu: 1, webgl: 1, wasm: 1, cpu: 1 } : { webgpu: 3, webgl: 5, wasm: 7, cpu: 7 },
   batches: BATCHES,
   // WEBGPU_USE_NAIVE_CONV2D_DEBUG is not benchmarked: its shader fails WGSL validation in tfjs 4.22, so the
   // "faster" conv it gave did no work at all. The row below is tfjs's default convolution path on a CPU
