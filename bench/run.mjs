@@ -227,18 +227,36 @@ function table(headers, rows) {
   return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
-function pythonTorch() {
-  const probe = spawnSync(
-    'python3',
-    ['-c', 'import torch; print(torch.__version__); print(torch.__config__.show())'],
-    { encoding: 'utf8', timeout: 60_000 },
-  );
-  if (probe.status !== 0)
-    return {
-      available: false,
-      reason: (probe.stderr || probe.error?.message || '').trim().split('\n').at(-1),
-    };
-  return { available: true, version: probe.stdout.split('\n')[0] };
+/** The interpreters tried for the PyTorch row: the one on PATH, then Debian's (where python3-torch installs). */
+const PYTHONS = ['python3', '/usr/bin/python3'];
+/** Batches per timed run of the PyTorch reference: more than the tfjs CPU rows, as it is ~10× faster. */
+const PYTORCH_BATCHES = QUICK ? { mlp: 10, cnn: 5 } : { mlp: 60, cnn: 20 };
+const PYTORCH_RUNS = QUICK ? 1 : 5;
+
+/**
+ * PyTorch CPU on the same models (bench/pytorch_reference.py), run once the bench page has finished so the two
+ * do not share the cores. Unavailable (and why) when no interpreter imports torch.
+ */
+function pythonTorch(models) {
+  let reason = '';
+  for (const python of PYTHONS) {
+    const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8', timeout: 120_000 });
+    if (probe.status !== 0) {
+      reason ||= (probe.stderr || probe.error?.message || '').trim().split('\n').at(-1);
+      continue;
+    }
+    const batches = Object.fromEntries(models.map((m) => [m, PYTORCH_BATCHES[m]]));
+    const run = spawnSync(
+      python,
+      [join(ROOT, 'bench', 'pytorch_reference.py'), JSON.stringify(batches), String(PYTORCH_RUNS)],
+      { encoding: 'utf8', timeout: 15 * 60_000 },
+    );
+    if (run.status !== 0) {
+      return { available: false, reason: `${python}: ${(run.stderr || run.error?.message || '').trim()}` };
+    }
+    return { available: true, python, ...JSON.parse(run.stdout.trim().split('\n').at(-1)) };
+  }
+  return { available: false, reason };
 }
 
 // ------------------------------------------------------------------ analysis
@@ -364,6 +382,29 @@ function autoPickRow(results) {
   };
 }
 
+/** The PyTorch CPU reference against the fastest Kiln loop measured on each model. */
+function pytorchSection(speedRows, pytorch) {
+  if (!pytorch?.available) return `\nPyTorch CPU reference: not run (${pytorch?.reason ?? 'no loop rows'}).`;
+  const rows = Object.entries(pytorch.results).map(([model, r]) => {
+    const kiln = speedRows.filter((row) => row.model === model && !row.backend.includes('='));
+    const best = kiln.reduce((a, b) => (b.kiln > (a?.kiln ?? 0) ? b : a), null);
+    return [
+      model,
+      `${r.batches} × ${r.runs.length}`,
+      `${fmt(r.median)} (${fmt(Math.min(...r.runs))}–${fmt(Math.max(...r.runs))})`,
+      best ? `${fmt(best.kiln)} (${best.backend})` : '—',
+      best ? `${(best.kiln / r.median).toFixed(2)}×` : '—',
+    ];
+  });
+  return [
+    `\n### 1c. PyTorch CPU reference (${pytorch.python}: torch ${pytorch.version}, BLAS ${pytorch.blas}, ` +
+      `${pytorch.threads} threads)\n`,
+    table(['model', 'batches/run × runs', 'PyTorch samples/s', 'fastest Kiln loop', 'Kiln / PyTorch'], rows),
+    '\nSame layers, batch 64, Adam (lr 0.001, ε 1e-7), synthetic data, the loss read back every batch; ' +
+      "informational, no target. BLAS 'generic' is a reference BLAS build; an OpenBLAS/MKL build is much faster.",
+  ].join('\n');
+}
+
 function markdown(a, env) {
   const out = [];
   out.push('### 1. Kiln loop vs `tf.LayersModel.fit` (samples/s, median of timed runs after a warm-up)\n');
@@ -400,9 +441,9 @@ function markdown(a, env) {
   for (const r of a.skippedRows)
     out.push(`| ${r.backend} | ${r.model} | skipped: ${r.reason} ||||||||| n/a |`);
   out.push(
-    `\nBatch 64, Adam, synthetic MNIST-shaped data, readbackEvery ${CONFIG.readbackEvery}. wasm: ${env.wasm}. ` +
-      `PyTorch reference: ${env.pytorch.available ? env.pytorch.version : `not run (${env.pytorch.reason})`}.`,
+    `\nBatch 64, Adam, synthetic MNIST-shaped data, readbackEvery ${CONFIG.readbackEvery}. wasm: ${env.wasm}.`,
   );
+  out.push(pytorchSection(a.speedRows, env.pytorch));
   if (a.autoPick) {
     const p = a.autoPick;
     out.push(
@@ -582,7 +623,7 @@ async function main() {
       backends: results.environment.backends,
       wasm:
         results.environment.backends.find((b) => b.backend === 'wasm')?.adapter?.renderer ?? 'not available',
-      pytorch: pythonTorch(),
+      pytorch: pythonTorch(MODELS),
       node: process.version,
       os: `${platform()} ${release()}`,
       cpu: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`,
