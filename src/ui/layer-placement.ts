@@ -18,7 +18,7 @@ export interface Viewport {
   y: number;
   zoom: number;
 }
-/** Pane pixels kept clear on each side: the zoom controls and the minimap sit in the bottom strip. */
+/** Pane pixels kept clear on each side of the pane. */
 export interface Margins {
   top: number;
   right: number;
