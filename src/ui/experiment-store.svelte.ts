@@ -249,14 +249,21 @@ export class ExperimentStore {
     this.#notice = null;
   }
 
-  /** Adds a layer; without a position it goes right of the selection (and is wired to it when it can be). */
-  addLayer(className: string, position?: { x: number; y: number }): void {
+  /**
+   * Adds a layer and selects it, in one step. Without a position it goes right of the selection; it is wired to
+   * the selection (when it can take an input) unless it was dropped at a position, unless `wire` says otherwise.
+   */
+  addLayer(
+    className: string,
+    position?: { x: number; y: number },
+    { wire = position === undefined }: { wire?: boolean } = {},
+  ): void {
     const from = this.selected;
     const at = position ?? this.#freeSpotAfter(from ?? this.#rightmostNode());
     const { graph, nodeId } = ops.addNode(this.#graph, className, at);
     let next = graph;
     const spec = ops.getLayerSpec(className);
-    if (!position && from && spec && spec.inputs.max > 0) {
+    if (wire && from && spec && spec.inputs.max > 0) {
       const wired = ops.connect(next, from.id, nodeId, 0);
       if (wired.ok) next = wired.graph;
     }

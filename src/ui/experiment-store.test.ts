@@ -35,3 +35,24 @@ describe('ExperimentStore after a move', () => {
     expect(store.kerasSummary).toContain('Model: "renamed"');
   });
 });
+
+describe('ExperimentStore.addLayer', () => {
+  it('wires a layer placed at a position to the selection when asked, and selects it', () => {
+    const store = new ExperimentStore({ ...defaultExperiment(), graph: scaleGraph(3) });
+    const from = store.graph.nodes.at(-1)!;
+    store.select(from.id);
+    store.addLayer('Dropout', { x: 900, y: 700 }, { wire: true });
+    const added = store.graph.nodes.at(-1)!;
+    expect(added.position).toEqual({ x: 900, y: 700 });
+    expect(store.selectedId).toBe(added.id);
+    expect(store.graph.edges.some((e) => e.source === from.id && e.target === added.id)).toBe(true);
+  });
+
+  it('leaves a dropped layer unwired', () => {
+    const store = new ExperimentStore({ ...defaultExperiment(), graph: scaleGraph(3) });
+    store.select(store.graph.nodes.at(-1)!.id);
+    store.addLayer('Dropout', { x: 900, y: 700 });
+    const added = store.graph.nodes.at(-1)!;
+    expect(store.graph.edges.some((e) => e.target === added.id)).toBe(false);
+  });
+});

@@ -17,7 +17,8 @@ test('undo and redo walk through a sequence of edits', async ({ page, problems }
   await layerNode(page, 'dense_1').click();
   await page.getByRole('button', { name: 'Add Dropout layer' }).click();
   await expect(layerNode(page, 'dropout')).toBeVisible();
-  // At this window size the new layer lands right of the view; bring it in before clicking it below.
+  // At this window size the view has no room for it: it goes beside the graph and the view pans to it. Fit the
+  // view to bring every layer in before clicking them below.
   await page.getByRole('button', { name: 'Fit View' }).click();
   const name = page.getByLabel('Name', { exact: true });
   await name.fill('drop');
