@@ -1,6 +1,7 @@
 /*
- * Where a layer added from the palette goes. Pure geometry in flow coordinates, so it can be tested without a
- * canvas: the component reads xyflow's viewport, pane size and node boxes, and acts on the answer.
+ * Where a layer added from the palette goes, and how far the view pans to show nodes placed out of it (a paste).
+ * Pure geometry in flow coordinates, so it can be tested without a canvas: the component reads xyflow's
+ * viewport, pane size and node boxes, and acts on the answer.
  */
 
 export interface Point {
@@ -180,7 +181,8 @@ const inflate = (r: Rect, by: number): Rect => ({
   height: r.height + 2 * by,
 });
 
-function bounds(rects: readonly Rect[]): Rect {
+/** The smallest rectangle around `rects` (at least one). */
+export function bounds(rects: readonly Rect[]): Rect {
   const left = Math.min(...rects.map((r) => r.x));
   const top = Math.min(...rects.map((r) => r.y));
   const right = Math.max(...rects.map((r) => r.x + r.width));

@@ -105,3 +105,23 @@ test('with the graph panned out of sight, a palette click still adds the layer i
   await expectAddedInView(page, 'Dropout', 'dropout');
   expect(problems.errors).toEqual([]);
 });
+
+test('a paste whose copies land out of view pans the view to them', async ({ page, problems }) => {
+  await page.setViewportSize({ width: 1600, height: 1200 });
+  await page.goto('/?experiment=blobs');
+  await expect(layerNode(page, 'dense_1')).toBeVisible();
+
+  await layerNode(page, 'dense_1').click();
+  await page.keyboard.press('Control+c');
+  // The originals go out of sight to the left: the copies, beside them, would be too.
+  const view = await box(canvas(page));
+  await pan(page, -(view.width - 60), 0);
+  await pan(page, -(view.width - 60), 0);
+  expect(await inView(page, layerNode(page, 'dense_1'))).toBe(false);
+
+  await page.keyboard.press('Control+v');
+  const pasted = layerNode(page, 'dense_2');
+  await expect(pasted).toHaveCount(1);
+  await expect.poll(() => inView(page, pasted)).toBe(true);
+  expect(problems.errors).toEqual([]);
+});
