@@ -29,10 +29,25 @@ export default tseslint.config(
     files: ['src/graph/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [tfjs, uiLibs] }] },
   },
+  // Experiment links are pure data too: the codec runs in Node's tests as it runs in the page.
+  {
+    files: ['src/share/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            tfjs,
+            { ...uiLibs, message: 'src/share is pure TypeScript: no Svelte, xyflow or comlink.' },
+          ],
+        },
+      ],
+    },
+  },
   // tfjs stays behind the engine and its worker; everything else sees plain data.
   {
     files: ['src/**/*.ts', 'src/**/*.svelte'],
-    ignores: ['src/engine/**', 'src/worker/**', 'src/graph/**'],
+    ignores: ['src/engine/**', 'src/worker/**', 'src/graph/**', 'src/share/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [tfjs] }] },
   },
 );

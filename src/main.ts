@@ -4,14 +4,16 @@ import './ui/app.css';
 import App from './App.svelte';
 import { TrainerClient } from './client/trainer-client.svelte';
 import { SharedDevice } from './client/shared-device.svelte';
-import { experimentFromUrl } from './ui/experiments';
+import { initialExperiment } from './ui/initial-experiment';
 import { ExperimentStore } from './ui/experiment-store.svelte';
 import { ThemeState } from './ui/theme.svelte';
 import { UiState } from './ui/ui-state.svelte';
 
-// `?experiment=blobs` opens a tiny 2-D model: fast enough for browser tests on a software GPU;
-// `?experiment=blobs-wide` the same with a Dense 256 hidden layer, for the out-of-memory lesson.
-const spec = experimentFromUrl(location.search);
+// A shared link (`#x=…`) opens its experiment; otherwise `?experiment=blobs` opens a tiny 2-D model (fast
+// enough for browser tests on a software GPU), `?experiment=blobs-wide` the same with a Dense 256 hidden layer
+// for the out-of-memory lesson; otherwise the default. A link that cannot be opened is reported in the page.
+const initial = await initialExperiment(location);
+const spec = initial.spec;
 
 const store = new ExperimentStore(spec);
 const client = new TrainerClient();
@@ -30,4 +32,4 @@ addEventListener('pagehide', () => {
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
-export default mount(App, { target, props: { store, client, device, theme, ui } });
+export default mount(App, { target, props: { store, client, device, theme, ui, initial } });

@@ -14,6 +14,7 @@ import * as ops from './graph-ops';
 import { applySetting, type Setting } from './training-settings';
 import { withMetric } from './metric-settings';
 import { outputFindings } from './output-check';
+import { canonicalJson } from '../share/canonical-json';
 
 type Fit = ExperimentSpec['fit'];
 type Compile = ExperimentSpec['compile'];
@@ -63,6 +64,8 @@ export class ExperimentStore {
   /** Refusals shown next to inspector fields, keyed `${nodeId}:${key}`. */
   #fieldErrors = $state.raw<Record<string, string>>({});
   #notice = $state.raw<Notice | null>(null);
+  /** How many experiments have been loaded: a view that must refit to a new experiment watches it. */
+  #loads = $state(0);
   #noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
   readonly #analyze = ops.analyzer();
@@ -136,7 +139,13 @@ export class ExperimentStore {
     return this.#fieldErrors[`${nodeId}:${key}`] ?? null;
   }
 
+  get loads(): number {
+    return this.#loads;
+  }
+
+  /** Replaces the whole experiment (a link opened): what `isModified` compares against from now on. */
   load(spec: ExperimentSpec): void {
+    this.#loads += 1;
     this.#base = spec;
     this.#name = spec.name;
     this.#graph = spec.graph;
@@ -164,6 +173,14 @@ export class ExperimentStore {
       data: $state.snapshot(this.data),
       seed: this.seed,
     };
+  }
+
+  /**
+   * Whether anything (graph, layout, name, settings) differs from the experiment last loaded: what replacing
+   * it would lose. An edit undone back to the loaded state is no change.
+   */
+  isModified(): boolean {
+    return canonicalJson(this.spec()) !== canonicalJson(this.#base);
   }
 
   /** Applies a remedy's settings, so the panels show them and the next Train (or resume) uses them. */

@@ -56,3 +56,19 @@ describe('ExperimentStore.addLayer', () => {
     expect(store.graph.edges.some((e) => e.target === added.id)).toBe(false);
   });
 });
+
+describe('ExperimentStore.isModified', () => {
+  it('is false as loaded, true after an edit or a setting, false again when the edit is undone', () => {
+    const store = new ExperimentStore(defaultExperiment());
+    expect(store.isModified()).toBe(false);
+    const graph = store.graph;
+    store.moveNodes([{ id: graph.nodes[0].id, x: 999, y: 999 }]);
+    expect(store.isModified()).toBe(true);
+    store.replaceGraph(graph);
+    expect(store.isModified()).toBe(false);
+    store.seed = 7;
+    expect(store.isModified()).toBe(true);
+    store.load(store.spec());
+    expect(store.isModified()).toBe(false);
+  });
+});
