@@ -24,6 +24,7 @@ export interface ControlledClient {
   resume(patch: SettingsPatch, limits?: RunLimits): Promise<TrainOutcome | null>;
   trainMore(patch: SettingsPatch, limits?: RunLimits): Promise<TrainOutcome | null>;
   resumePatchFor(spec: ExperimentSpec): SettingsPatch | null;
+  continuePatchFor(spec: ExperimentSpec): SettingsPatch | null;
   stop(): void;
 }
 
@@ -115,9 +116,12 @@ export class RunControl {
   trainMore(extra: number, spec: ExperimentSpec): Promise<TrainOutcome | null> {
     if (!this.canTrainMore || !Number.isInteger(extra) || extra < 1) return Promise.resolve(null);
     // The editor's epochs field is for the next Train; the run's own total is what grows here.
-    const patch =
-      this.client.resumePatchFor({ ...spec, fit: { ...spec.fit, epochs: this.client.epochs } }) ?? {};
-    if (this.canResume) return this.client.resume({ ...patch, epochs: this.client.epochs + extra });
+    const asRun = { ...spec, fit: { ...spec.fit, epochs: this.client.epochs } };
+    if (this.canResume) {
+      const patch = this.client.resumePatchFor(asRun) ?? {};
+      return this.client.resume({ ...patch, epochs: this.client.epochs + extra });
+    }
+    const patch = this.client.continuePatchFor(asRun) ?? {};
     return this.client.trainMore({ ...patch, epochs: this.client.epoch + extra });
   }
 

@@ -34,6 +34,9 @@ class FakeClient implements ControlledClient {
     this.asked = spec;
     return { batchSize: 16 };
   }
+  continuePatchFor(spec: ExperimentSpec): SettingsPatch | null {
+    return this.resumePatchFor(spec);
+  }
   stop() {
     this.calls.push('stop');
   }

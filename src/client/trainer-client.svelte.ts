@@ -142,7 +142,12 @@ export class TrainerClient {
    * run or `spec` differs from it in something a patch cannot change (then only Train can run it).
    */
   resumePatchFor(spec: ExperimentSpec): SettingsPatch | null {
-    if (!(this.#resumable || this.#continuable) || !this.#runSpec || this.busy) return null;
+    if (!this.#resumable || !this.#runSpec || this.busy) return null;
+    return patchBetween(this.#runSpec, spec);
+  }
+  /** As `resumePatchFor`, for the finished run the worker kept (`continuable`): what `trainMore` may carry. */
+  continuePatchFor(spec: ExperimentSpec): SettingsPatch | null {
+    if (!this.#continuable || !this.#runSpec || this.busy) return null;
     return patchBetween(this.#runSpec, spec);
   }
 
@@ -298,6 +303,8 @@ export class TrainerClient {
   adoptRestored(restored: RestoredRun): TrainFailure | null {
     const marks = restored.into === 'parked' ? this.events.callbacks : [];
     this.#reset(restored.spec.fit.epochs);
+    // The worker let go of a finished run it kept for more epochs: the restored run is the page's run now.
+    this.#continuable = false;
     this.events.keepUpTo(restored.epoch, marks);
     this.#history = restored.history;
     this.#epoch = restored.history.length;
