@@ -16,9 +16,15 @@ export interface ControlledClient {
   readonly status: TrainerStatus;
   readonly busy: boolean;
   readonly resumable: boolean;
+  readonly continuable: boolean;
+  /** The epochs the run has done, and its planned total (the paused run's `fit.epochs`). */
+  readonly epoch: number;
+  readonly epochs: number;
   train(spec: ExperimentSpec, limits?: RunLimits): Promise<TrainOutcome | null>;
   resume(patch: SettingsPatch, limits?: RunLimits): Promise<TrainOutcome | null>;
+  trainMore(patch: SettingsPatch, limits?: RunLimits): Promise<TrainOutcome | null>;
   resumePatchFor(spec: ExperimentSpec): SettingsPatch | null;
+  continuePatchFor(spec: ExperimentSpec): SettingsPatch | null;
   stop(): void;
 }
 
@@ -79,6 +85,10 @@ export class RunControl {
   get canStep(): boolean {
     return this.canResume || (!this.client.busy && !this.#ending);
   }
+  /** "Train N more epochs": a paused run (its total is raised) or a finished one the worker kept. */
+  get canTrainMore(): boolean {
+    return this.canResume || (this.client.status === 'finished' && this.client.continuable);
+  }
   get canStop(): boolean {
     return this.client.busy || this.canResume;
   }
@@ -96,6 +106,23 @@ export class RunControl {
   resume(spec: ExperimentSpec): Promise<TrainOutcome | null> {
     if (!this.canResume) return Promise.resolve(null);
     return this.client.resume(this.client.resumePatchFor(spec) ?? {});
+  }
+
+  /**
+   * Adds `extra` epochs to the run, as Keras's `fit(initial_epoch=done, epochs=done + extra)` on the same model:
+   * a paused run resumes with its total raised by `extra`, a finished one trains `extra` epochs after its last.
+   * Settings a patch can carry are taken from `spec`, as Resume takes them.
+   */
+  trainMore(extra: number, spec: ExperimentSpec): Promise<TrainOutcome | null> {
+    if (!this.canTrainMore || !Number.isInteger(extra) || extra < 1) return Promise.resolve(null);
+    // The editor's epochs field is for the next Train; the run's own total is what grows here.
+    const asRun = { ...spec, fit: { ...spec.fit, epochs: this.client.epochs } };
+    if (this.canResume) {
+      const patch = this.client.resumePatchFor(asRun) ?? {};
+      return this.client.resume({ ...patch, epochs: this.client.epochs + extra });
+    }
+    const patch = this.client.continuePatchFor(asRun) ?? {};
+    return this.client.trainMore({ ...patch, epochs: this.client.epoch + extra });
   }
 
   /** Trains exactly one batch and pauses. */

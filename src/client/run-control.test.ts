@@ -9,7 +9,12 @@ import type { TrainerStatus } from './trainer-client.svelte';
 class FakeClient implements ControlledClient {
   status: TrainerStatus = 'idle';
   resumable = false;
+  continuable = false;
+  epoch = 0;
+  epochs = 3;
   calls: string[] = [];
+  /** The spec `resumePatchFor` was last asked about. */
+  asked: ExperimentSpec | null = null;
   get busy() {
     return this.status === 'starting' || this.status === 'training';
   }
@@ -21,8 +26,16 @@ class FakeClient implements ControlledClient {
     this.calls.push(`resume ${JSON.stringify(patch)} ${JSON.stringify(limits ?? {})}`);
     return Promise.resolve(null);
   }
-  resumePatchFor(): SettingsPatch | null {
+  trainMore(patch: SettingsPatch, limits?: RunLimits) {
+    this.calls.push(`trainMore ${JSON.stringify(patch)} ${JSON.stringify(limits ?? {})}`);
+    return Promise.resolve(null);
+  }
+  resumePatchFor(spec: ExperimentSpec): SettingsPatch | null {
+    this.asked = spec;
     return { batchSize: 16 };
+  }
+  continuePatchFor(spec: ExperimentSpec): SettingsPatch | null {
+    return this.resumePatchFor(spec);
   }
   stop() {
     this.calls.push('stop');
@@ -108,6 +121,32 @@ describe('RunControl', () => {
       'train {"steps":1}',
       'resume {"batchSize":16} {"steps":1}',
       'resume {"batchSize":16} {}',
+    ]);
+  });
+
+  it('adds epochs to a paused run’s total, trains a kept finished run on, and refuses otherwise', async () => {
+    const { client, control } = setup();
+    expect(control.canTrainMore).toBe(false);
+    await control.trainMore(2, spec);
+    client.status = 'finished';
+    expect(control.canTrainMore).toBe(false); // the worker kept nothing
+    client.continuable = true;
+    client.epoch = 3;
+    expect(control.canTrainMore).toBe(true);
+    await control.trainMore(0, spec);
+    await control.trainMore(2, spec);
+    // The editor's epochs field is for the next Train: the patch is asked with the run's own total.
+    expect(client.asked?.fit.epochs).toBe(3);
+    client.status = 'paused';
+    client.resumable = true;
+    client.continuable = false;
+    client.epoch = 1;
+    await control.trainMore(4, spec);
+    client.status = 'training';
+    expect(control.canTrainMore).toBe(false);
+    expect(client.calls).toEqual([
+      'trainMore {"batchSize":16,"epochs":5} {}',
+      'resume {"batchSize":16,"epochs":7} {}',
     ]);
   });
 

@@ -8,7 +8,11 @@ import type { SettingsPatch } from '../experiment/protocol';
 export function applyPatch(spec: ExperimentSpec, patch: SettingsPatch): ExperimentSpec {
   return {
     ...spec,
-    fit: { ...spec.fit, batchSize: patch.batchSize ?? spec.fit.batchSize },
+    fit: {
+      ...spec.fit,
+      epochs: patch.epochs ?? spec.fit.epochs,
+      batchSize: patch.batchSize ?? spec.fit.batchSize,
+    },
     compile: { ...spec.compile, optimizer: patch.optimizer ?? spec.compile.optimizer },
     memory: {
       budgetMB: patch.budgetMB ?? spec.memory.budgetMB,

@@ -48,6 +48,7 @@ export class TrainerClient {
   #livePeak = $state<number | null>(null);
   #measuredPeak = $state<number | null>(null);
   #resumable = $state(false);
+  #continuable = $state(false);
   #tensors = $state.raw<{ before: number; after: number } | null>(null);
   #resumedWith = $state.raw<SettingsPatch | null>(null);
   #resumedAtEpoch = $state(0);
@@ -121,6 +122,10 @@ export class TrainerClient {
   get resumable(): boolean {
     return this.#resumable;
   }
+  /** The last run finished and the worker kept where it ended: `trainMore` trains it further. */
+  get continuable(): boolean {
+    return this.#continuable;
+  }
   /** Live tensors in the worker before and after the last run (equal unless something leaked). */
   get tensors(): { before: number; after: number } | null {
     return this.#tensors;
@@ -138,6 +143,11 @@ export class TrainerClient {
    */
   resumePatchFor(spec: ExperimentSpec): SettingsPatch | null {
     if (!this.#resumable || !this.#runSpec || this.busy) return null;
+    return patchBetween(this.#runSpec, spec);
+  }
+  /** As `resumePatchFor`, for the finished run the worker kept (`continuable`): what `trainMore` may carry. */
+  continuePatchFor(spec: ExperimentSpec): SettingsPatch | null {
+    if (!this.#continuable || !this.#runSpec || this.busy) return null;
     return patchBetween(this.#runSpec, spec);
   }
 
@@ -209,9 +219,27 @@ export class TrainerClient {
     return this.#run(this.#runSpec.backend, (api, onEvent) => api.resume(plain, onEvent, limits));
   }
 
-  /** Forgets the interrupted run and lets the worker release its tensors. */
+  /**
+   * Trains the finished run further with `patch` (its `epochs`: the new total): Keras's `fit` called again on
+   * the same model. The history so far stays and the new epochs are appended; the device admits the run again,
+   * since a finished run gave its memory back.
+   */
+  async trainMore(patch: SettingsPatch, limits?: RunLimits): Promise<TrainOutcome | null> {
+    if (this.busy || !this.#continuable || !this.#runSpec) return null;
+    const plain = JSON.parse(JSON.stringify(patch)) as SettingsPatch;
+    const next = applyPatch(this.#runSpec, plain);
+    if (this.#refusedByDevice(next)) return null;
+    this.#runSpec = next;
+    this.#failure = null;
+    this.#resumedWith = plain;
+    this.#resumedAtEpoch = this.#history.length;
+    return this.#run(next.backend, (api, onEvent) => api.trainMore(plain, onEvent, limits));
+  }
+
+  /** Forgets the interrupted run (or the finished one kept for more epochs) and lets the worker release it. */
   discard(): void {
-    if (this.busy || !this.#resumable) return;
+    if (this.busy || !(this.#resumable || this.#continuable)) return;
+    this.#continuable = false;
     this.#resumable = false;
     this.#runSpec = null;
     void this.#handle?.api.discard();
@@ -233,6 +261,7 @@ export class TrainerClient {
   ): Promise<TrainOutcome | null> {
     this.#status = 'starting';
     this.#resumable = false;
+    this.#continuable = false;
     this.#measuredPeak = null;
     this.#tensors = null;
     // The worker releases its remote end of this callback when the call returns; this side can only make the
@@ -274,6 +303,8 @@ export class TrainerClient {
   adoptRestored(restored: RestoredRun): TrainFailure | null {
     const marks = restored.into === 'parked' ? this.events.callbacks : [];
     this.#reset(restored.spec.fit.epochs);
+    // The worker let go of a finished run it kept for more epochs: the restored run is the page's run now.
+    this.#continuable = false;
     this.events.keepUpTo(restored.epoch, marks);
     this.#history = restored.history;
     this.#epoch = restored.history.length;
@@ -376,10 +407,11 @@ export class TrainerClient {
     const last = this.#history.at(-1);
     if (last) this.#lastLoss = last.loss;
     this.#resumable = outcome.resumable === true;
+    this.#continuable = outcome.continuable === true;
     this.events.finish(outcome);
     this.control.finish(outcome);
     if (outcome.paused) this.#step = outcome.paused.step;
-    if (!this.#resumable) this.#runSpec = null;
+    if (!this.#resumable && !this.#continuable) this.#runSpec = null;
     // A parked run keeps its tensors, so it keeps its memory on the device until it resumes or is discarded.
     if (!this.#resumable) this.#device?.release();
     this.#tensors = { before: outcome.tensorsBefore, after: outcome.tensorsAfter };
@@ -398,6 +430,7 @@ export class TrainerClient {
   #fail(error: unknown): void {
     this.control.finish(null);
     this.#resumable = false;
+    this.#continuable = false;
     this.#runSpec = null;
     this.#device?.release();
     this.#failure = runFailure(error);
@@ -410,8 +443,9 @@ export class TrainerClient {
       if (this.#handle !== handle) return;
       this.#handle = null;
       this.#backend = null;
-      // A parked run lived in that worker.
+      // A parked run (or a finished one kept for more epochs) lived in that worker.
       this.#resumable = false;
+      this.#continuable = false;
       this.#runSpec = null;
       this.#crashes += 1;
       this.#crashStreak += 1;

@@ -154,7 +154,7 @@ export function patchedSpec(
     optimizerChanged: changed,
     spec: {
       ...spec,
-      fit: { ...fit, batchSize: patch.batchSize ?? fit.batchSize },
+      fit: { ...fit, epochs: patch.epochs ?? fit.epochs, batchSize: patch.batchSize ?? fit.batchSize },
       compile: changed
         ? {
             ...rest,

@@ -19,9 +19,10 @@ import { createObjective, type StepObjective } from './objective';
 import type { KerasOptimizer } from './compile/keras-optimizer';
 import { trainingProblems } from './compile/resolve';
 import { MemoryCheckpointStore, type Checkpoint, type CheckpointStore } from './callbacks/checkpoint-store';
-import { assertCheckpointFits, restoreCheckpoint } from './callbacks/tfjs-handle';
+import { assertCheckpointFits, readCheckpoint, restoreCheckpoint } from './callbacks/tfjs-handle';
 import { lossActivationFindings, optimizerFor, RunCallbacks } from './run-callbacks';
 import { withSeededMathRandom } from './seeded-random';
+import { assertEpochsAllowed } from './more-epochs';
 import { memoryStepHooks, patchedSpec, probeSession, uploadDataset } from './session-parts';
 import { createLoopState, trainLoop, type LoopState } from './train-loop';
 import { loopControl, pausePoint, runStats, sessionRngs, type RunControlOptions } from './run-control';
@@ -123,6 +124,11 @@ export class TrainingSession {
   private deviceLimit: number | null = null;
   private loopSeconds = 0;
   private disposed = false;
+  /**
+   * The last run ended (finished or stopped; on_train_end ran): the next run is a new `fit` call, so the
+   * callbacks begin again (on_train_begin: EarlyStopping's wait and best, ReduceLROnPlateau's counters).
+   */
+  private fitEnded = false;
   /** The WebGPU device the session's tensors live on; a newer one means they were lost with the old. */
   private generation = deviceGeneration();
   /** The last run failed on the GPU: its weights since the checkpoint cannot be trusted. */
@@ -199,8 +205,11 @@ export class TrainingSession {
   /**
    * Changes settings for the rest of the run. A new optimizer starts with fresh state (its slots are gone);
    * changing its name drops `compile.optimizerConfig` (its arguments belong to the old one), keeping its rate.
+   * `epochs` sets the run's new total ("train N more epochs"); one below the epochs done or begun is refused
+   * (an EngineFailure), changing nothing.
    */
   apply(patch: SettingsPatch): void {
+    if (patch.epochs !== undefined) assertEpochsAllowed(patch.epochs, this.state);
     const { spec, optimizerChanged } = patchedSpec(this.spec, patch);
     this.spec = spec;
     if (optimizerChanged) {
@@ -235,6 +244,11 @@ export class TrainingSession {
       samples: this.trainData.count,
     });
     this.notices.splice(0).forEach(onEvent);
+    if (this.fitEnded) {
+      // Trained further after it ended: Keras's fit called again on the same model begins its callbacks again.
+      this.callbacks?.restart();
+      this.fitEnded = false;
+    }
     if (this.state.epoch > fit.epochs && this.state.order === null) {
       // Restored from the last epoch's checkpoint: Keras's fit(initial_epoch=N, epochs=N) trains nothing.
       onEvent(nothingLeftNotice(this.state.epoch - 1, fit.epochs));
@@ -287,6 +301,7 @@ export class TrainingSession {
       }
       // The run is over (a failure above keeps it resumable): Keras's on_train_end, e.g. restore_best_weights.
       this.callbacks?.trainEnd();
+      this.fitEnded = true;
       const stop = result.earlyStopped ? this.callbacks?.earlyStopped() : null;
       return this.outcome(result.status, undefined, false, stop);
     } catch (error) {
@@ -361,6 +376,28 @@ export class TrainingSession {
       paused: pausePoint(state, this.trainData.count, this.spec.fit.batchSize),
       residentBytes: this.tracker.snapshot().liveBytes,
     };
+  }
+
+  /**
+   * Where a finished run ended, read back to the CPU as a checkpoint of its last epoch (weights, optimizer slots
+   * and step count, learning rate, history, random streams), so the worker can train it further after this
+   * session is disposed (more-epochs.ts). Only at an epoch boundary: a paused run is resumed instead.
+   */
+  async endOfRun(): Promise<Checkpoint> {
+    const { state } = this;
+    if (state.order !== null) throw new Error('endOfRun: the run stands inside an epoch.');
+    const epoch = state.epoch - 1;
+    const request = {
+      key: `end of run (epoch ${epoch})`,
+      epoch,
+      monitor: 'loss',
+      value: null,
+      weightsOnly: false,
+    };
+    return readCheckpoint(this.runId, request, this.model, this.optimizer, Date.now, {
+      history: state.history.map((logs) => ({ ...logs })),
+      rngDraws: this.rngs.drawn(),
+    });
   }
 
   dispose(): void {

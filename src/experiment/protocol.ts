@@ -34,7 +34,18 @@ export interface TrainerApi {
     onEvent: (event: TrainEvent) => void,
     limits?: RunLimits,
   ): Promise<TrainOutcome>;
-  /** Forgets a resumable run and releases its tensors. */
+  /**
+   * Trains the last finished run (outcome `continuable: true`) further, as Keras's
+   * `fit(initial_epoch=done, epochs=patch.epochs)` on the same model: its weights, optimizer state, learning
+   * rate, history and random streams, with `patch` applied (`epochs`: the new total, more than it has done).
+   * The callbacks begin again (on_train_begin). Never rejects; a refusal comes back as `failure`.
+   */
+  trainMore(
+    patch: SettingsPatch,
+    onEvent: (event: TrainEvent) => void,
+    limits?: RunLimits,
+  ): Promise<TrainOutcome>;
+  /** Forgets a resumable run (or a finished one kept for more epochs) and releases what it holds. */
   discard(): void;
   /**
    * The device's free memory as the shared-device ledger sees it: the run's effective budget becomes the
@@ -360,6 +371,11 @@ export interface TrainOutcome {
   tensorsBefore: number;
   /** The run kept its model, weights, optimizer state and history: `resume` continues it. */
   resumable?: boolean;
+  /**
+   * A finished run the worker keeps a copy of (weights, optimizer state, history, random streams; on the CPU,
+   * its tensors are released): `trainMore` trains it further until the next `train`, restore or `discard`.
+   */
+  continuable?: boolean;
   /** The pre-flight estimate and the highest step peak measured, for the estimate-vs-measured figure. */
   memory?: { estimate: MemoryEstimateView | null; measuredPeakBytes: number | null };
   /** Set when a callback (EarlyStopping, TerminateOnNaN) ended the run before `fit.epochs`; status is 'finished'. */
@@ -384,6 +400,8 @@ export interface RunLimits {
 
 /** Settings a remedy can change with one click; the run then resumes from its last good step. */
 export interface SettingsPatch {
+  /** The run's new total of epochs ("train N more"): never fewer than it has done or begun. */
+  epochs?: number;
   batchSize?: number;
   budgetMB?: number;
   optimizer?: 'adam' | 'sgd';

@@ -46,6 +46,7 @@ describe('describePatch', () => {
       'memory budget 2 MB, optimizer SGD, memory growth, the estimate ignored',
     );
     expect(describePatch({})).toBe('the same settings');
+    expect(describePatch({ epochs: 5, batchSize: 16 })).toBe('5 epochs in all, batch size 16');
   });
 });
 

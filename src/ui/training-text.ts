@@ -28,6 +28,7 @@ export function pausedText(at: PausePoint | null | undefined): string {
 /** A settings patch in words: "batch size 16", "memory budget 2 MB, optimizer SGD". */
 export function describePatch(patch: SettingsPatch): string {
   const parts: string[] = [];
+  if (patch.epochs !== undefined) parts.push(`${patch.epochs} epochs in all`);
   if (patch.batchSize !== undefined) parts.push(`batch size ${patch.batchSize}`);
   if (patch.budgetMB !== undefined) parts.push(`memory budget ${patch.budgetMB} MB`);
   if (patch.optimizer !== undefined) parts.push(`optimizer ${patch.optimizer === 'sgd' ? 'SGD' : 'Adam'}`);

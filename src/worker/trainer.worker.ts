@@ -22,6 +22,7 @@ import { openSession } from '../engine/run-experiment';
 import type { SessionOptions, TrainingSession } from '../engine/session';
 import { IdbCheckpointStore } from '../engine/callbacks/idb-checkpoint-store';
 import { checkpointedRun, restoreCheckpointInto } from '../engine/checkpoint-restore';
+import { reopenFinished, type FinishedRun } from '../engine/more-epochs';
 import { autoChoice } from './auto-choice';
 
 /**
@@ -39,6 +40,12 @@ let parked: TrainingSession | null = null;
 let parkedTensorsBefore = 0;
 /** The parked run's epochs, for the outcome `endParked` returns. */
 let parkedHistory: EpochLogs[] = [];
+/**
+ * The last finished run, read back to the CPU when it finished (its session is disposed, so its tensors are
+ * released and the leak check holds), so `trainMore` can train it further. Dropped by the next `train`, a
+ * restore, or `discard`.
+ */
+let finished: FinishedRun | null = null;
 /** The session training now, so a device limit from the ledger reaches it mid-run. */
 let current: TrainingSession | null = null;
 let deviceLimit: number | null = null;
@@ -105,6 +112,26 @@ function discardParked(): void {
   parked = null;
 }
 
+function noRun(message: string): TrainOutcome {
+  const tensors = tf.memory().numTensors;
+  return {
+    status: 'failed',
+    history: [],
+    failure: { kind: 'spec', message, hints: [] },
+    tensorsBefore: tensors,
+    tensorsAfter: tensors,
+  };
+}
+
+/** Where a finished run ended, or null when it cannot be read back (its device was lost): no more epochs then. */
+async function keepFinished(session: TrainingSession): Promise<FinishedRun | null> {
+  try {
+    return { spec: session.settings, runId: session.runId, end: await session.endOfRun() };
+  } catch {
+    return null;
+  }
+}
+
 /** Runs the session; parks it when the outcome can be resumed, disposes it otherwise. */
 async function runSession(
   session: TrainingSession,
@@ -127,9 +154,16 @@ async function runSession(
     parkedTensorsBefore = tensorsBefore;
     parkedHistory = outcome.history;
   } else {
+    finished = outcome.status === 'finished' ? await keepFinished(session) : null;
     session.dispose();
   }
-  return { ...outcome, tensorsBefore, tensorsAfter: tf.memory().numTensors };
+  const continuable = !outcome.resumable && finished !== null;
+  return {
+    ...outcome,
+    ...(continuable ? { continuable } : {}),
+    tensorsBefore,
+    tensorsAfter: tf.memory().numTensors,
+  };
 }
 
 async function exclusive(work: () => Promise<TrainOutcome>): Promise<TrainOutcome> {
@@ -181,6 +215,7 @@ const api: Omit<TrainerApi, keyof typeof checkpointApi> = {
   ): Promise<TrainOutcome> {
     return exclusive(async () => {
       discardParked();
+      finished = null;
       const tensorsBefore = tf.memory().numTensors;
       await (backend ??= selectBackend(spec.backend));
       await ensureDevice();
@@ -222,14 +257,61 @@ const api: Omit<TrainerApi, keyof typeof checkpointApi> = {
           tensorsAfter: tensors,
         };
       }
+      try {
+        // A refused patch (fewer epochs than done) leaves the run parked as it was.
+        session.apply(patch);
+      } catch (error) {
+        const tensors = tf.memory().numTensors;
+        const failure = toFailure(error, 'train');
+        return {
+          status: 'failed',
+          history: parkedHistory,
+          failure,
+          resumable: true,
+          tensorsBefore: parkedTensorsBefore,
+          tensorsAfter: tensors,
+        };
+      }
       parked = null;
-      session.apply(patch);
       return runSession(session, parkedTensorsBefore, onEvent, limits);
     });
   },
 
+  trainMore(
+    patch: SettingsPatch,
+    onEvent: (event: TrainEvent) => void,
+    limits?: RunLimits,
+  ): Promise<TrainOutcome> {
+    return exclusive(async () => {
+      const run = finished;
+      if (!run) return noRun('There is no finished run to train further: press Train.');
+      discardParked();
+      const tensorsBefore = tf.memory().numTensors;
+      const opened = await reopenFinished(run, patch, (spec, options) =>
+        openStored(spec, { ...options, checkpointStore: checkpoints }),
+      );
+      if (!opened.session) {
+        // Kept: a refused total can be asked again.
+        const tensorsAfter = tf.memory().numTensors;
+        return {
+          status: 'failed',
+          history: run.end.history ?? [],
+          failure: opened.failure,
+          continuable: true,
+          tensorsBefore,
+          tensorsAfter,
+        };
+      }
+      finished = null;
+      opened.session.setDeviceLimit(deviceLimit);
+      return runSession(opened.session, tensorsBefore, onEvent, limits);
+    });
+  },
+
   discard(): void {
-    if (!running) discardParked();
+    if (running) return;
+    discardParked();
+    finished = null;
   },
 
   setDeviceLimit(bytes: number | null): void {
@@ -287,6 +369,8 @@ async function restore(runId: string, key: string): Promise<RestoreResult> {
     const tensorsBefore = tf.memory().numTensors;
     const restored = await restoreCheckpointInto(checkpoints, runId, key, parked, openStored);
     if (!restored.ok) return restored;
+    // The restored run is the page's run now: a finished one kept for more epochs is let go.
+    finished = null;
     parkedHistory = restored.result.history;
     if (restored.session !== parked) {
       // The parked run's tensors were counted in `tensorsBefore`: the new run's baseline leaves them out.

@@ -69,7 +69,7 @@ export async function saveCheckpoint(
 }
 
 /** The checkpoint a save request asks for, read back from the device (not stored yet). */
-async function readCheckpoint(
+export async function readCheckpoint(
   runId: string,
   request: SaveRequest,
   model: tf.LayersModel,
