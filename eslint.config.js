@@ -29,10 +29,25 @@ export default tseslint.config(
     files: ['src/graph/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [tfjs, uiLibs] }] },
   },
+  // Persistence is storage only: the page's reactivity wraps it (src/ui/saved-models.svelte.ts), never the reverse.
+  {
+    files: ['src/persistence/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            tfjs,
+            { ...uiLibs, message: 'src/persistence is pure TypeScript: no Svelte, xyflow or comlink.' },
+          ],
+        },
+      ],
+    },
+  },
   // tfjs stays behind the engine and its worker; everything else sees plain data.
   {
     files: ['src/**/*.ts', 'src/**/*.svelte'],
-    ignores: ['src/engine/**', 'src/worker/**', 'src/graph/**'],
+    ignores: ['src/engine/**', 'src/worker/**', 'src/graph/**', 'src/persistence/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [tfjs] }] },
   },
 );
