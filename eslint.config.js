@@ -44,10 +44,25 @@ export default tseslint.config(
       ],
     },
   },
+  // Persistence is storage only: the page's reactivity wraps it (src/ui/saved-models.svelte.ts), never the reverse.
+  {
+    files: ['src/persistence/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            tfjs,
+            { ...uiLibs, message: 'src/persistence is pure TypeScript: no Svelte, xyflow or comlink.' },
+          ],
+        },
+      ],
+    },
+  },
   // tfjs stays behind the engine and its worker; everything else sees plain data.
   {
     files: ['src/**/*.ts', 'src/**/*.svelte'],
-    ignores: ['src/engine/**', 'src/worker/**', 'src/graph/**', 'src/share/**'],
+    ignores: ['src/engine/**', 'src/worker/**', 'src/graph/**', 'src/share/**', 'src/persistence/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [tfjs] }] },
   },
 );

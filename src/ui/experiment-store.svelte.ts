@@ -143,6 +143,17 @@ export class ExperimentStore {
     return this.#loads;
   }
 
+  /**
+   * Renames the experiment (the model's name in the header, the summary and the exports). Returns why a name
+   * is refused (empty, or longer than the spec allows), or null when it was applied.
+   */
+  setName(name: string): string | null {
+    const trimmed = name.trim();
+    const problem = modelNameProblem(trimmed);
+    if (problem === null) this.#name = trimmed;
+    return problem;
+  }
+
   /** Replaces the whole experiment (a link opened): what `isModified` compares against from now on. */
   load(spec: ExperimentSpec): void {
     this.#loads += 1;
@@ -389,6 +400,16 @@ export class ExperimentStore {
     while (taken(spot)) spot.y += ROW;
     return spot;
   }
+}
+
+/** The spec's limits on a model name (src/experiment/spec.ts: 1 to 120 characters). */
+export const MAX_NAME_LENGTH = 120;
+
+/** Why `name` (already trimmed) cannot name a model, or null. */
+export function modelNameProblem(name: string): string | null {
+  if (name === '') return 'A model needs a name.';
+  if (name.length > MAX_NAME_LENGTH) return `A model name has at most ${MAX_NAME_LENGTH} characters.`;
+  return null;
 }
 
 const FIELD_LABELS: Record<string, string> = {

@@ -4,6 +4,7 @@ import type { ExperimentSpec } from '../experiment/spec';
 import { scaleGraph } from '../graph/testing/scale';
 import type { ModelGraph } from '../graph/types';
 import * as ops from './graph-ops';
+import { TEMPLATE_ITEMS } from './editor-state.svelte';
 
 /**
  * The experiments a URL can open with `?experiment=…`. `blobs` is tiny and fast for browser tests; `blobs-wide`
@@ -43,4 +44,16 @@ function widen(graph: ModelGraph): ModelGraph {
   const edit = ops.updateConfig(graph, hidden.id, 'units', 256);
   if (!edit.ok) throw new Error(`blobs-wide: ${edit.reason}`);
   return edit.graph;
+}
+
+/**
+ * A new experiment for "My models → New": the default experiment's settings around a template's graph, named
+ * after the template (the Blobs template gets the blobs data and settings it was drawn for).
+ */
+export function experimentFromTemplate(templateId: string): ExperimentSpec | null {
+  const item = TEMPLATE_ITEMS.find((t) => t.id === templateId);
+  if (!item) return null;
+  const base = templateId === 'blobs-mlp' ? blobsExperiment() : defaultExperiment();
+  const name = templateId === 'blank' ? 'Untitled model' : item.label;
+  return { ...base, name, graph: item.build() };
 }

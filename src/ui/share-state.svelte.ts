@@ -41,6 +41,8 @@ interface Deps {
   pageUrl?: () => string;
   /** Takes a declined link's fragment out of the address bar, so a reload does not offer it again. */
   clearFragment?: () => void;
+  /** Told once a link's experiment has replaced the store's (autosave then saves it as a new model). */
+  replaced?: () => void;
 }
 
 /**
@@ -71,6 +73,7 @@ export class ShareState {
           : Promise.reject(new Error('this page has no Clipboard API')),
       pageUrl: () => `${location.origin}${location.pathname}`,
       clearFragment: () => history.replaceState(history.state, '', `${location.pathname}${location.search}`),
+      replaced: () => undefined,
       ...deps,
     };
   }
@@ -168,6 +171,7 @@ export class ShareState {
     editor.history.reset(spec.graph);
     editor.importProblems = null;
     store().load(spec);
+    this.#deps.replaced();
     void client.init(spec.backend).catch(() => undefined);
     this.pending = null;
     this.opened = describe(spec);
