@@ -2,7 +2,8 @@ import type { Page } from '@playwright/test';
 import { test, expect, epochLosses, layerNode } from './fixtures';
 
 /** The experiment's name as the header shows it. */
-const experimentName = (page: Page) => page.getByLabel('Experiment name');
+// The header's name field (autosave made the name editable there).
+const experimentName = (page: Page) => page.getByLabel('Model name', { exact: true });
 
 async function trainToTheEnd(page: Page): Promise<number[]> {
   await page.getByRole('button', { name: /Train/ }).click();
@@ -43,7 +44,7 @@ test('a copied link opens the same experiment in a new page, and it trains to th
 }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.goto('/?experiment=blobs');
-  await expect(experimentName(page)).toHaveText('Blobs MLP');
+  await expect(experimentName(page)).toHaveValue('Blobs MLP');
   // The page's own start on WebGPU first: a choice made while that is starting can be overtaken by it.
   await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'webgpu');
   // Changes a visitor would see: the backend, epochs, batch size and seed.
@@ -72,7 +73,7 @@ test('a copied link opens the same experiment in a new page, and it trains to th
   const otherErrors: string[] = [];
   other.on('pageerror', (error) => otherErrors.push(error.message));
   await other.goto(link);
-  await expect(experimentName(other)).toHaveText('Blobs MLP');
+  await expect(experimentName(other)).toHaveValue('Blobs MLP');
   await expect(other.getByTestId('link-opened')).toContainText('seed 7, backend CPU');
   await expect(other.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'cpu');
   await expect(other.getByTestId('backend-choice')).toHaveValue('cpu');
@@ -94,7 +95,7 @@ test('a copied link opens the same experiment in a new page, and it trains to th
 
 test('a malformed link opens the default experiment and lists what is wrong', async ({ page, problems }) => {
   await page.goto('/#x=1.not*base64');
-  await expect(experimentName(page)).toHaveText('MNIST MLP');
+  await expect(experimentName(page)).toHaveValue('MNIST MLP');
   const alert = page.getByTestId('link-problems');
   await expect(alert).toContainText(
     'Could not open the experiment link: “MNIST MLP” is open and nothing was changed.',
@@ -104,7 +105,7 @@ test('a malformed link opens the default experiment and lists what is wrong', as
   await expect(alert).toHaveCount(0);
 
   await page.goto('/?experiment=blobs#x=9.AAAA');
-  await expect(experimentName(page)).toHaveText('Blobs MLP');
+  await expect(experimentName(page)).toHaveValue('Blobs MLP');
   await expect(page.getByTestId('link-problems')).toContainText('made by a newer Kiln');
   expect(problems.errors).toEqual([]);
 });
@@ -114,7 +115,7 @@ test('a link pasted into an open page opens at once, or asks first when there ar
   problems,
 }) => {
   await page.goto('/?experiment=blobs');
-  await expect(experimentName(page)).toHaveText('Blobs MLP');
+  await expect(experimentName(page)).toHaveValue('Blobs MLP');
   // The Clipboard API refused: the link is shown in a field, selected for copying by hand.
   await page.evaluate(() => {
     navigator.clipboard.writeText = () => Promise.reject(new Error('Write permission denied.'));
@@ -132,9 +133,9 @@ test('a link pasted into an open page opens at once, or asks first when there ar
 
   // Unedited default experiment: the link replaces it at once.
   await page.goto('/');
-  await expect(experimentName(page)).toHaveText('MNIST MLP');
+  await expect(experimentName(page)).toHaveValue('MNIST MLP');
   await page.evaluate((hash) => (location.hash = hash), new URL(link).hash);
-  await expect(experimentName(page)).toHaveText('Blobs MLP');
+  await expect(experimentName(page)).toHaveValue('Blobs MLP');
   await expect(page.getByTestId('link-opened')).toContainText('seed 11');
 
   // Edited: the link waits; keeping the edits drops it from the address.
@@ -145,14 +146,14 @@ test('a link pasted into an open page opens at once, or asks first when there ar
   await expect(pending).toContainText('Opening it replaces “MNIST MLP”');
   await pending.getByRole('button', { name: 'Keep my experiment' }).click();
   await expect(pending).toHaveCount(0);
-  await expect(experimentName(page)).toHaveText('MNIST MLP');
+  await expect(experimentName(page)).toHaveValue('MNIST MLP');
   await expect(page.getByLabel('Epochs')).toHaveValue('2');
   expect(await page.evaluate(() => location.hash)).toBe('');
 
   // Asked again, and told to open it.
   await page.evaluate((hash) => (location.hash = hash), new URL(link).hash);
   await page.getByTestId('link-pending').getByRole('button', { name: 'Open the link' }).click();
-  await expect(experimentName(page)).toHaveText('Blobs MLP');
+  await expect(experimentName(page)).toHaveValue('Blobs MLP');
   await expect(page.getByLabel('Epochs')).toHaveValue('3');
   expect(problems.errors).toEqual([]);
 });
