@@ -207,16 +207,8 @@ export class TrainerClient {
    * history so far stays; new epochs are appended to it.
    */
   async resume(patch: SettingsPatch, limits?: RunLimits): Promise<TrainOutcome | null> {
-    if (this.busy || !this.#resumable || !this.#runSpec) return null;
-    const plain = JSON.parse(JSON.stringify(patch)) as SettingsPatch;
-    const next = applyPatch(this.#runSpec, plain);
-    // The patch may change the budget or the allocation mode: the device admits the run again.
-    if (this.#refusedByDevice(next)) return null;
-    this.#runSpec = next;
-    this.#failure = null;
-    this.#resumedWith = plain;
-    this.#resumedAtEpoch = this.#history.length;
-    return this.#run(this.#runSpec.backend, (api, onEvent) => api.resume(plain, onEvent, limits));
+    if (!this.#resumable) return null;
+    return this.#continueRun(patch, (api, plain, onEvent) => api.resume(plain, onEvent, limits));
   }
 
   /**
@@ -225,15 +217,31 @@ export class TrainerClient {
    * since a finished run gave its memory back.
    */
   async trainMore(patch: SettingsPatch, limits?: RunLimits): Promise<TrainOutcome | null> {
-    if (this.busy || !this.#continuable || !this.#runSpec) return null;
+    if (!this.#continuable) return null;
+    return this.#continueRun(patch, (api, plain, onEvent) => api.trainMore(plain, onEvent, limits));
+  }
+
+  /**
+   * Goes on with the run's own spec under `patch`, keeping the history (new epochs are appended). The patch may
+   * change the budget or the allocation mode, and a finished run gave its memory back: the device admits it again.
+   */
+  #continueRun(
+    patch: SettingsPatch,
+    call: (
+      api: Comlink.Remote<TrainerApi>,
+      plain: SettingsPatch,
+      onEvent: (event: TrainEvent) => void,
+    ) => Promise<TrainOutcome>,
+  ): Promise<TrainOutcome | null> {
+    if (this.busy || !this.#runSpec) return Promise.resolve(null);
     const plain = JSON.parse(JSON.stringify(patch)) as SettingsPatch;
     const next = applyPatch(this.#runSpec, plain);
-    if (this.#refusedByDevice(next)) return null;
+    if (this.#refusedByDevice(next)) return Promise.resolve(null);
     this.#runSpec = next;
     this.#failure = null;
     this.#resumedWith = plain;
     this.#resumedAtEpoch = this.#history.length;
-    return this.#run(next.backend, (api, onEvent) => api.trainMore(plain, onEvent, limits));
+    return this.#run(next.backend, (api, onEvent) => call(api, plain, onEvent));
   }
 
   /** Forgets the interrupted run (or the finished one kept for more epochs) and lets the worker release it. */

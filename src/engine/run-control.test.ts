@@ -1,30 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { makeBlobs } from '../data/blobs';
-import type { ModelGraph } from '../graph/types';
 import type { TrainEvent } from '../experiment/protocol';
 import { openSession } from './run-experiment';
 import type { TrainingSession } from './session';
-import { blobsSpec, useCpuWithoutLeaks, recorder, testNode } from './testing';
+import { blobsSpec, dropoutGraph, useCpuWithoutLeaks, recorder } from './testing';
 
 useCpuWithoutLeaks();
-
-/** Input 2 → Dense 16 → Dropout 0.3 → Dense 3: dropout draws from the step RNG on every step. */
-function dropoutGraph(): ModelGraph {
-  return {
-    nodes: [
-      testNode('input', 'InputLayer', { batch_shape: [null, 2] }, 0),
-      testNode('hidden', 'Dense', { units: 16, activation: 'relu' }, 1),
-      testNode('drop', 'Dropout', { rate: 0.3 }, 2),
-      testNode('head', 'Dense', { units: 3, activation: 'softmax' }, 3),
-    ],
-    edges: [
-      { id: 'a', source: 'input', target: 'hidden', targetSlot: 0 },
-      { id: 'b', source: 'hidden', target: 'drop', targetSlot: 0 },
-      { id: 'c', source: 'drop', target: 'head', targetSlot: 0 },
-    ],
-  };
-}
 
 const blobs = makeBlobs(256, 3);
 /** 192 training samples in batches of 32: 6 steps an epoch, 18 in the run. */

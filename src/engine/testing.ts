@@ -59,3 +59,20 @@ export function testNode(
 ): GraphNode {
   return { id, className, name: id, config: fillConfig(className, config as never), position: { x, y: 0 } };
 }
+
+/** Input 2 → Dense 16 → Dropout 0.3 → Dense 3: dropout draws from the step RNG on every step. */
+export function dropoutGraph(): ModelGraph {
+  return {
+    nodes: [
+      testNode('input', 'InputLayer', { batch_shape: [null, 2] }, 0),
+      testNode('hidden', 'Dense', { units: 16, activation: 'relu' }, 1),
+      testNode('drop', 'Dropout', { rate: 0.3 }, 2),
+      testNode('head', 'Dense', { units: 3, activation: 'softmax' }, 3),
+    ],
+    edges: [
+      { id: 'a', source: 'input', target: 'hidden', targetSlot: 0 },
+      { id: 'b', source: 'hidden', target: 'drop', targetSlot: 0 },
+      { id: 'c', source: 'drop', target: 'head', targetSlot: 0 },
+    ],
+  };
+}
