@@ -1,4 +1,4 @@
-import { test, expect, layerNode } from './fixtures';
+import { test, expect, layerNode, setField } from './fixtures';
 import type { Locator, Page } from '@playwright/test';
 
 // The multimodal model built with the mouse: palette clicks, inspector fields clicked (values typed), and an
@@ -9,15 +9,6 @@ async function add(page: Page, label: string, name: string) {
   await page.getByRole('button', { name: `Add ${label} layer` }).click();
   await expect(page.locator('[data-testid="layer-node"]')).toHaveCount(nodes + 1);
   await expect(layerNode(page, name)).toHaveCount(1);
-}
-
-async function setField(page: Page, label: string, value: string) {
-  const field = page.getByLabel(label, { exact: true });
-  await field.click();
-  await field.press('ControlOrMeta+a');
-  await page.keyboard.type(value);
-  await field.press('Enter');
-  await expect(page.getByTestId('arg-error')).toHaveCount(0);
 }
 
 async function setActivation(page: Page, value: string) {

@@ -62,3 +62,13 @@ export async function epochLosses(page: Page): Promise<number[]> {
     .locator('[data-testid="history"] tbody tr')
     .evaluateAll((rows) => rows.map((row) => Number((row as HTMLElement).dataset.loss)));
 }
+
+/** Types into an inspector field as a user does (click, select all, type, Enter), and waits for it to be accepted. */
+export async function setField(page: Page, label: string, value: string): Promise<void> {
+  const field = page.getByLabel(label, { exact: true });
+  await field.click();
+  await field.press('ControlOrMeta+a');
+  await page.keyboard.type(value);
+  await field.press('Enter');
+  await expect(page.getByTestId('arg-error')).toHaveCount(0);
+}

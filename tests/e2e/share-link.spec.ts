@@ -1,8 +1,7 @@
 import type { Page } from '@playwright/test';
-import { test, expect, epochLosses, layerNode } from './fixtures';
+import { test, expect, epochLosses, layerNode, setField } from './fixtures';
 
-/** The experiment's name as the header shows it. */
-// The header's name field (autosave made the name editable there).
+/** The experiment's name: the header's Model name field. */
 const experimentName = (page: Page) => page.getByLabel('Model name', { exact: true });
 
 async function trainToTheEnd(page: Page): Promise<number[]> {
@@ -19,16 +18,6 @@ async function setSeed(page: Page, seed: number) {
   await field.fill(String(seed));
   await field.press('Enter');
   await expect(field).toHaveValue(String(seed));
-}
-
-/** Types into an inspector field as a user does, and waits for it to be accepted. */
-async function setField(page: Page, label: string, value: string) {
-  const field = page.getByLabel(label, { exact: true });
-  await field.click();
-  await field.press('ControlOrMeta+a');
-  await page.keyboard.type(value);
-  await field.press('Enter');
-  await expect(page.getByTestId('arg-error')).toHaveCount(0);
 }
 
 /** The layer names on the canvas, in graph order. */
