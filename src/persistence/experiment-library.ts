@@ -7,8 +7,8 @@ import { EXPERIMENT_VERSION, parseExperiment, type ExperimentSpec } from '../exp
  */
 export const RECORD_FORMAT = 1;
 
-/** What the "My models" list shows of a saved experiment, without opening it. */
-export interface ExperimentEntry {
+/** What a record says of its experiment besides the spec: enough for the list, without parsing the spec. */
+interface ExperimentFacts {
   id: string;
   name: string;
   createdAt: number;
@@ -16,19 +16,17 @@ export interface ExperimentEntry {
   layerCount: number;
   /** The model's total parameters when the graph was valid at the save; null when it was not. */
   paramCount: number | null;
+}
+
+/** What the "My models" list shows of a saved experiment, without opening it. */
+export interface ExperimentEntry extends ExperimentFacts {
   /** Why the stored spec cannot be opened (old or corrupt), or null when it opens. */
   problem: string | null;
 }
 
 /** One record as stored. `spec` is typed `unknown`: whatever is on disk is checked by zod before it is used. */
-export interface StoredExperiment {
+export interface StoredExperiment extends ExperimentFacts {
   format: number;
-  id: string;
-  name: string;
-  createdAt: number;
-  savedAt: number;
-  layerCount: number;
-  paramCount: number | null;
   spec: unknown;
 }
 

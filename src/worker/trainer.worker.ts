@@ -243,20 +243,7 @@ const api: Omit<TrainerApi, keyof typeof checkpointApi> = {
   ): Promise<TrainOutcome> {
     return exclusive(async () => {
       const session = parked;
-      if (!session) {
-        const tensors = tf.memory().numTensors;
-        return {
-          status: 'failed',
-          history: [],
-          failure: {
-            kind: 'spec',
-            message: 'There is no interrupted run to resume: press Train.',
-            hints: [],
-          },
-          tensorsBefore: tensors,
-          tensorsAfter: tensors,
-        };
-      }
+      if (!session) return noRun('There is no interrupted run to resume: press Train.');
       try {
         // A refused patch (fewer epochs than done) leaves the run parked as it was.
         session.apply(patch);

@@ -35,6 +35,13 @@ async function inView(page: Page, node: Locator) {
   );
 }
 
+/** The blobs model in a window tall enough for the canvas to have room above the minimap. */
+async function openBlobs(page: Page) {
+  await page.setViewportSize({ width: 1600, height: 1200 });
+  await page.goto('/?experiment=blobs');
+  await expect(layerNode(page, 'dense_1')).toBeVisible();
+}
+
 async function expectAddedInView(page: Page, label: string, name: string) {
   const before = await page.locator('[data-testid="layer-node"]').count();
   await page.getByRole('button', { name: `Add ${label} layer` }).click();
@@ -61,9 +68,7 @@ test('a palette click adds the layer inside the panned view, selected and wired'
   page,
   problems,
 }) => {
-  await page.setViewportSize({ width: 1600, height: 1200 });
-  await page.goto('/?experiment=blobs');
-  await expect(layerNode(page, 'dense_1')).toBeVisible();
+  await openBlobs(page);
 
   // Select dense_1, then pan it to the right edge: the spot right of it is off-screen, so the layer goes into
   // the view beside it (it used to land out of sight), wired to it.
@@ -90,9 +95,7 @@ test('with the graph panned out of sight, a palette click still adds the layer i
   page,
   problems,
 }) => {
-  await page.setViewportSize({ width: 1600, height: 1200 });
-  await page.goto('/?experiment=blobs');
-  await expect(layerNode(page, 'dense_1')).toBeVisible();
+  await openBlobs(page);
 
   const view = await box(canvas(page));
   await pan(page, -(view.width - 60), 0);
@@ -107,9 +110,7 @@ test('with the graph panned out of sight, a palette click still adds the layer i
 });
 
 test('a paste whose copies land out of view pans the view to them', async ({ page, problems }) => {
-  await page.setViewportSize({ width: 1600, height: 1200 });
-  await page.goto('/?experiment=blobs');
-  await expect(layerNode(page, 'dense_1')).toBeVisible();
+  await openBlobs(page);
 
   await layerNode(page, 'dense_1').click();
   await page.keyboard.press('Control+c');
